@@ -1,0 +1,40 @@
+// Package llm is the neutral interface between opus's agents and the model
+// providers (offline, openai, replay). A provider receives one agent's
+// structured input and returns that agent's JSON output; it knows nothing of
+// the database, jobs or guards.
+package llm
+
+import (
+	"context"
+
+	"github.com/opusblocks/opus/internal/contract"
+)
+
+// Request is one call to an agent.
+type Request struct {
+	Agent         contract.Agent
+	PromptVersion string
+	Model         string
+	Temperature   float64
+	// Input is one of contract.LibrarianInput, contract.WriterInput or
+	// contract.VerifierInput, matching Agent.
+	Input any
+}
+
+// Response is the provider's answer: the agent's raw JSON output (validated
+// by the caller, never trusted) and what the call cost.
+type Response struct {
+	Output       []byte
+	Model        string
+	TokensIn     int
+	TokensOut    int
+	TokensCached int
+	CostUSD      float64
+}
+
+// Provider answers agent requests.
+type Provider interface {
+	// Name is recorded on every run: "offline", "openai", "replay".
+	Name() string
+	Complete(ctx context.Context, req Request) (Response, error)
+}

@@ -1,0 +1,153 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"unicode"
+
+	"github.com/opusblocks/opus/internal/domain"
+)
+
+const factSelect = `SELECT f.id, f.seq, f.origin, f.document_id, d.seq AS doc_seq, f.page, f.quote, f.text, f.kind,
+	f.source_note, f.state, f.run_id, f.created_at, f.retracted_at
+	FROM facts f LEFT JOIN documents d ON d.id = f.document_id`
+
+func withFactHandles(f *domain.Fact) {
+	f.Handle = domain.Handle(domain.FactPrefix, f.Seq)
+	if f.DocSeq != nil {
+		f.DocHandle = domain.Handle(domain.DocPrefix, *f.DocSeq)
+	}
+}
+
+// InsertFact stores a fact unless the same document already holds a fact
+// with the same text key (then it returns false): replaying an extraction
+// after a crash adds nothing twice.
+func (t *Tenant) InsertFact(ctx context.Context, f *domain.Fact, textKey string) (bool, error) {
+	if f.DocumentID != nil {
+		var n int
+		if err := t.get(ctx, &n, `SELECT count(*) FROM facts WHERE owner_id = ? AND document_id = ? AND text_key = ?`, t.owner, *f.DocumentID, textKey); err != nil {
+			return false, err
+		}
+		if n > 0 {
+			return false, nil
+		}
+	}
+	seq, err := t.nextSeq(ctx, domain.FactPrefix)
+	if err != nil {
+		return false, err
+	}
+	f.ID, f.Seq, f.CreatedAt = NewID(), seq, domain.Now()
+	if f.State == "" {
+		f.State = domain.FactActive
+	}
+	_, err = t.exec(ctx, `INSERT INTO facts (id, owner_id, seq, origin, document_id, page, quote, text, text_key, kind, source_note, state, run_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		f.ID, t.owner, f.Seq, f.Origin, f.DocumentID, f.Page, f.Quote, f.Text, textKey, f.Kind, f.SourceNote, f.State, f.RunID, f.CreatedAt)
+	if err != nil {
+		return false, err
+	}
+	withFactHandles(f)
+	return true, nil
+}
+
+// Fact resolves a fact handle number.
+func (t *Tenant) Fact(ctx context.Context, seq int64) (*domain.Fact, error) {
+	var f domain.Fact
+	if err := t.get(ctx, &f, factSelect+` WHERE f.owner_id = ? AND f.seq = ?`, t.owner, seq); err != nil {
+		return nil, notFound(err, domain.FactPrefix, seq)
+	}
+	withFactHandles(&f)
+	return &f, nil
+}
+
+// FactFilter narrows a fact listing.
+type FactFilter struct {
+	DocumentID string // "" = all documents
+	State      string // "" = all states
+	Seqs       []int64
+}
+
+// Facts lists the owner's facts in handle order.
+func (t *Tenant) Facts(ctx context.Context, ff FactFilter) ([]domain.Fact, error) {
+	q := factSelect + ` WHERE f.owner_id = ?`
+	args := []any{t.owner}
+	if ff.DocumentID != "" {
+		q += ` AND f.document_id = ?`
+		args = append(args, ff.DocumentID)
+	}
+	if ff.State != "" {
+		q += ` AND f.state = ?`
+		args = append(args, ff.State)
+	}
+	if ff.Seqs != nil {
+		q += ` AND f.seq IN (` + placeholders(len(ff.Seqs)) + `)`
+		for _, s := range ff.Seqs {
+			args = append(args, s)
+		}
+	}
+	var out []domain.Fact
+	if err := t.selectAll(ctx, &out, q+` ORDER BY f.seq`, args...); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		withFactHandles(&out[i])
+	}
+	return out, nil
+}
+
+// SearchFacts runs a full-text search over the owner's facts (text and quote).
+func (t *Tenant) SearchFacts(ctx context.Context, query string, limit int) ([]domain.Fact, error) {
+	terms := searchTerms(query)
+	if len(terms) == 0 {
+		return nil, domain.Errorf(domain.Invalid, "search query %q has no words to search for", query)
+	}
+	var q string
+	var arg string
+	if t.d == Postgres {
+		arg = strings.Join(terms, " & ")
+		q = factSelect + ` WHERE f.owner_id = ? AND f.search @@ to_tsquery('simple', ?) ORDER BY ts_rank(f.search, to_tsquery('simple', ?)) DESC, f.seq LIMIT ?`
+		var out []domain.Fact
+		if err := t.selectAll(ctx, &out, q, t.owner, arg, arg, limit); err != nil {
+			return nil, err
+		}
+		for i := range out {
+			withFactHandles(&out[i])
+		}
+		return out, nil
+	}
+	// FTS5: quote every term so user input cannot inject query syntax.
+	quoted := make([]string, len(terms))
+	for i, term := range terms {
+		quoted[i] = `"` + term + `"`
+	}
+	arg = strings.Join(quoted, " AND ")
+	q = factSelect + ` JOIN facts_fts s ON s.fact_id = f.id WHERE f.owner_id = ? AND facts_fts MATCH ? ORDER BY s.rank, f.seq LIMIT ?`
+	q = strings.Replace(q, "facts_fts MATCH", "s.body MATCH", 1)
+	var out []domain.Fact
+	if err := t.selectAll(ctx, &out, q, t.owner, arg, limit); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		withFactHandles(&out[i])
+	}
+	return out, nil
+}
+
+// searchTerms splits a query into lower-cased words of letters and digits.
+func searchTerms(q string) []string {
+	return strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// RetractFact marks an active fact retracted; facts are never edited in place.
+func (t *Tenant) RetractFact(ctx context.Context, factID string) error {
+	_, err := t.exec(ctx, `UPDATE facts SET state = ?, retracted_at = ? WHERE owner_id = ? AND id = ? AND state = ?`,
+		domain.FactRetracted, domain.Now(), t.owner, factID, domain.FactActive)
+	return err
+}
+
+// CountFacts counts the owner's facts of a document by state.
+func (t *Tenant) CountFacts(ctx context.Context, docID, state string) (int, error) {
+	var n int
+	err := t.get(ctx, &n, `SELECT count(*) FROM facts WHERE owner_id = ? AND document_id = ? AND state = ?`, t.owner, docID, state)
+	return n, err
+}

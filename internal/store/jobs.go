@@ -1,0 +1,155 @@
+package store
+
+import (
+	"context"
+
+	"github.com/opusblocks/opus/internal/domain"
+)
+
+const jobSelect = `SELECT j.id, j.seq, j.kind, j.target_id, j.state, j.attempt, j.max_attempts, j.run_after, j.lease_until,
+	j.idempotency_key, j.trace_id, j.engine_job_id, j.error, j.created_at, j.updated_at, j.finished_at,
+	d.seq AS doc_seq, p.seq AS para_seq
+	FROM jobs j LEFT JOIN documents d ON d.id = j.target_id LEFT JOIN paragraphs p ON p.id = j.target_id`
+
+type jobRow struct {
+	domain.Job
+	DocSeq  *int64 `db:"doc_seq"`
+	ParaSeq *int64 `db:"para_seq"`
+}
+
+func (r jobRow) job() domain.Job {
+	j := r.Job
+	j.Handle = domain.Handle(domain.JobPrefix, j.Seq)
+	switch {
+	case r.DocSeq != nil:
+		j.Target = domain.Handle(domain.DocPrefix, *r.DocSeq)
+	case r.ParaSeq != nil:
+		j.Target = domain.Handle(domain.ParaPrefix, *r.ParaSeq)
+	}
+	return j
+}
+
+// CreateJob stores a new queued job. When the owner already has a job with
+// the same idempotency key, that job is returned instead and created is false.
+func (t *Tenant) CreateJob(ctx context.Context, j *domain.Job) (existing *domain.Job, err error) {
+	if prev, err := t.JobByKey(ctx, j.IdempotencyKey); err == nil {
+		return prev, nil
+	} else if domain.ErrorCode(err) != domain.NotFound {
+		return nil, err
+	}
+	seq, err := t.nextSeq(ctx, domain.JobPrefix)
+	if err != nil {
+		return nil, err
+	}
+	now := domain.Now()
+	j.ID, j.Seq, j.CreatedAt, j.UpdatedAt, j.RunAfter = NewID(), seq, now, now, now
+	j.Handle = domain.Handle(domain.JobPrefix, seq)
+	if j.State == "" {
+		j.State = domain.JobQueued
+	}
+	_, err = t.exec(ctx, `INSERT INTO jobs (id, owner_id, seq, kind, target_id, state, attempt, max_attempts, run_after, idempotency_key, trace_id, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`,
+		j.ID, t.owner, j.Seq, j.Kind, j.TargetID, j.State, j.MaxAttempts, j.RunAfter, j.IdempotencyKey, j.TraceID, now, now)
+	return nil, err
+}
+
+// JobByKey finds the owner's job with an idempotency key.
+func (t *Tenant) JobByKey(ctx context.Context, key string) (*domain.Job, error) {
+	var r jobRow
+	err := t.get(ctx, &r, jobSelect+` WHERE j.owner_id = ? AND j.idempotency_key = ?`, t.owner, key)
+	if isNoRows(err) {
+		return nil, domain.Errorf(domain.NotFound, "no job with idempotency key %q", key)
+	}
+	if err != nil {
+		return nil, err
+	}
+	j := r.job()
+	return &j, nil
+}
+
+// Job resolves a job handle number.
+func (t *Tenant) Job(ctx context.Context, seq int64) (*domain.Job, error) {
+	var r jobRow
+	if err := t.get(ctx, &r, jobSelect+` WHERE j.owner_id = ? AND j.seq = ?`, t.owner, seq); err != nil {
+		return nil, notFound(err, domain.JobPrefix, seq)
+	}
+	j := r.job()
+	return &j, nil
+}
+
+// JobByID loads a job by internal id.
+func (t *Tenant) JobByID(ctx context.Context, id string) (*domain.Job, error) {
+	var r jobRow
+	err := t.get(ctx, &r, jobSelect+` WHERE j.owner_id = ? AND j.id = ?`, t.owner, id)
+	if isNoRows(err) {
+		return nil, domain.Errorf(domain.NotFound, "job not found")
+	}
+	if err != nil {
+		return nil, err
+	}
+	j := r.job()
+	return &j, nil
+}
+
+// Jobs lists the owner's jobs, newest first.
+func (t *Tenant) Jobs(ctx context.Context, limit int) ([]domain.Job, error) {
+	var rows []jobRow
+	if err := t.selectAll(ctx, &rows, jobSelect+` WHERE j.owner_id = ? ORDER BY j.seq DESC LIMIT ?`, t.owner, limit); err != nil {
+		return nil, err
+	}
+	out := make([]domain.Job, len(rows))
+	for i, r := range rows {
+		out[i] = r.job()
+	}
+	return out, nil
+}
+
+// JobUpdate is a change of a job's state.
+type JobUpdate struct {
+	State       string
+	Attempt     int
+	Error       *string
+	RunAfter    *domain.Time
+	LeaseUntil  *domain.Time
+	EngineJobID *int64
+	Finished    bool
+}
+
+// UpdateJob records a job's new state.
+func (t *Tenant) UpdateJob(ctx context.Context, jobID string, u JobUpdate) error {
+	now := domain.Now()
+	var finished *domain.Time
+	if u.Finished {
+		finished = &now
+	}
+	q := `UPDATE jobs SET state = ?, attempt = ?, error = ?, lease_until = ?, finished_at = ?, updated_at = ?`
+	args := []any{u.State, u.Attempt, u.Error, u.LeaseUntil, finished, now}
+	if u.RunAfter != nil {
+		q += `, run_after = ?`
+		args = append(args, *u.RunAfter)
+	}
+	if u.EngineJobID != nil {
+		q += `, engine_job_id = ?`
+		args = append(args, *u.EngineJobID)
+	}
+	q += ` WHERE owner_id = ? AND id = ?`
+	args = append(args, t.owner, jobID)
+	_, err := t.exec(ctx, q, args...)
+	return err
+}
+
+// ActiveJobFor returns the owner's queued or running job of a kind on a
+// target, or NotFound.
+func (t *Tenant) ActiveJobFor(ctx context.Context, kind, targetID string) (*domain.Job, error) {
+	var r jobRow
+	err := t.get(ctx, &r, jobSelect+` WHERE j.owner_id = ? AND j.kind = ? AND j.target_id = ? AND j.state IN ('queued', 'running') ORDER BY j.seq DESC LIMIT 1`,
+		t.owner, kind, targetID)
+	if isNoRows(err) {
+		return nil, domain.Errorf(domain.NotFound, "no active job")
+	}
+	if err != nil {
+		return nil, err
+	}
+	j := r.job()
+	return &j, nil
+}

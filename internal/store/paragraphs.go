@@ -1,0 +1,233 @@
+package store
+
+import (
+	"context"
+
+	"github.com/opusblocks/opus/internal/domain"
+)
+
+const paraColumns = `id, seq, spec, spec_hash, state, current_revision, error, created_at, updated_at`
+
+func withParaHandle(p *domain.Paragraph) { p.Handle = domain.Handle(domain.ParaPrefix, p.Seq) }
+
+// AllowedFact is one entry of a paragraph's allowed set.
+type AllowedFact struct {
+	FactID  string
+	MustUse bool
+}
+
+// CreateParagraph stores a paragraph and snapshots its allowed facts.
+func (t *Tenant) CreateParagraph(ctx context.Context, p *domain.Paragraph, allowed []AllowedFact) error {
+	seq, err := t.nextSeq(ctx, domain.ParaPrefix)
+	if err != nil {
+		return err
+	}
+	now := domain.Now()
+	p.ID, p.Seq, p.CreatedAt, p.UpdatedAt = NewID(), seq, now, now
+	withParaHandle(p)
+	if _, err := t.exec(ctx, `INSERT INTO paragraphs (id, owner_id, seq, spec, spec_hash, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, t.owner, p.Seq, p.Spec, p.SpecHash, p.State, now, now); err != nil {
+		return err
+	}
+	for i, a := range allowed {
+		mu := 0
+		if a.MustUse {
+			mu = 1
+		}
+		if _, err := t.exec(ctx, `INSERT INTO paragraph_allowed_facts (owner_id, paragraph_id, fact_id, must_use, ordinal) VALUES (?, ?, ?, ?, ?)`,
+			t.owner, p.ID, a.FactID, mu, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Paragraph resolves a paragraph handle number.
+func (t *Tenant) Paragraph(ctx context.Context, seq int64) (*domain.Paragraph, error) {
+	var p domain.Paragraph
+	if err := t.get(ctx, &p, `SELECT `+paraColumns+` FROM paragraphs WHERE owner_id = ? AND seq = ?`, t.owner, seq); err != nil {
+		return nil, notFound(err, domain.ParaPrefix, seq)
+	}
+	withParaHandle(&p)
+	return &p, nil
+}
+
+// ParagraphByID loads a paragraph by internal id.
+func (t *Tenant) ParagraphByID(ctx context.Context, id string) (*domain.Paragraph, error) {
+	var p domain.Paragraph
+	err := t.get(ctx, &p, `SELECT `+paraColumns+` FROM paragraphs WHERE owner_id = ? AND id = ?`, t.owner, id)
+	if isNoRows(err) {
+		return nil, domain.Errorf(domain.NotFound, "paragraph not found")
+	}
+	if err != nil {
+		return nil, err
+	}
+	withParaHandle(&p)
+	return &p, nil
+}
+
+// Paragraphs lists the owner's paragraphs.
+func (t *Tenant) Paragraphs(ctx context.Context) ([]domain.Paragraph, error) {
+	var out []domain.Paragraph
+	if err := t.selectAll(ctx, &out, `SELECT `+paraColumns+` FROM paragraphs WHERE owner_id = ? ORDER BY seq`, t.owner); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		withParaHandle(&out[i])
+	}
+	return out, nil
+}
+
+// SetParagraphState records a paragraph's state (and error text for failures).
+func (t *Tenant) SetParagraphState(ctx context.Context, paraID, state string, errText *string) error {
+	_, err := t.exec(ctx, `UPDATE paragraphs SET state = ?, error = ?, updated_at = ? WHERE owner_id = ? AND id = ?`,
+		state, errText, domain.Now(), t.owner, paraID)
+	return err
+}
+
+// AllowedFacts returns a paragraph's allowed facts in spec order, with the
+// must-use ones flagged.
+func (t *Tenant) AllowedFacts(ctx context.Context, paraID string) ([]domain.Fact, map[string]bool, error) {
+	type row struct {
+		domain.Fact
+		MustUse int `db:"must_use"`
+	}
+	var rows []row
+	err := t.selectAll(ctx, &rows, `SELECT f.id, f.seq, f.origin, f.document_id, d.seq AS doc_seq, f.page, f.quote, f.text, f.kind,
+		f.source_note, f.state, f.run_id, f.created_at, f.retracted_at, a.must_use
+		FROM paragraph_allowed_facts a JOIN facts f ON f.id = a.fact_id LEFT JOIN documents d ON d.id = f.document_id
+		WHERE a.owner_id = ? AND f.owner_id = ? AND a.paragraph_id = ? ORDER BY a.ordinal`, t.owner, t.owner, paraID)
+	if err != nil {
+		return nil, nil, err
+	}
+	facts := make([]domain.Fact, len(rows))
+	must := map[string]bool{}
+	for i, r := range rows {
+		facts[i] = r.Fact
+		withFactHandles(&facts[i])
+		if r.MustUse == 1 {
+			must[r.ID] = true
+		}
+	}
+	return facts, must, nil
+}
+
+// NewSentence is a sentence to store in a revision, with its verdict.
+type NewSentence struct {
+	Text          string
+	FactIDs       []string // internal fact ids, each in the paragraph's allowed set
+	Verdict       string
+	Reason        string
+	VerifierRunID *string
+}
+
+// AddRevision stores revision n+1 of a paragraph with its sentences and links
+// and makes it current. A link to a fact outside the allowed set fails on the
+// composite foreign key, whatever the caller checked before.
+func (t *Tenant) AddRevision(ctx context.Context, paraID, origin string, runID *string, sentences []NewSentence) (int, error) {
+	// Owner check first: the revision tables carry no owner_id of their own.
+	if _, err := t.ParagraphByID(ctx, paraID); err != nil {
+		return 0, err
+	}
+	var n int
+	if err := t.get(ctx, &n, `SELECT coalesce(max(n), 0) + 1 FROM revisions WHERE paragraph_id = ?`, paraID); err != nil {
+		return 0, err
+	}
+	revID := NewID()
+	if _, err := t.exec(ctx, `INSERT INTO revisions (id, paragraph_id, n, origin, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		revID, paraID, n, origin, runID, domain.Now()); err != nil {
+		return 0, err
+	}
+	for i, s := range sentences {
+		sid := NewID()
+		var reason *string
+		if s.Reason != "" {
+			reason = &s.Reason
+		}
+		if _, err := t.exec(ctx, `INSERT INTO sentences (id, revision_id, paragraph_id, ordinal, text, verdict, reason, verifier_run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			sid, revID, paraID, i, s.Text, s.Verdict, reason, s.VerifierRunID); err != nil {
+			return 0, err
+		}
+		for _, fid := range s.FactIDs {
+			if _, err := t.exec(ctx, `INSERT INTO sentence_fact_links (sentence_id, paragraph_id, fact_id) VALUES (?, ?, ?)`, sid, paraID, fid); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if _, err := t.exec(ctx, `UPDATE paragraphs SET current_revision = ?, updated_at = ? WHERE owner_id = ? AND id = ?`, n, domain.Now(), t.owner, paraID); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// Revisions returns every revision of a paragraph, oldest first, with
+// sentences, their fact handles and verifier run handles.
+func (t *Tenant) Revisions(ctx context.Context, paraID string) ([]domain.Revision, error) {
+	var revs []domain.Revision
+	if err := t.selectAll(ctx, &revs, `SELECT r.id, r.paragraph_id, r.n, r.origin, r.run_id, r.created_at FROM revisions r
+		JOIN paragraphs p ON p.id = r.paragraph_id WHERE p.owner_id = ? AND p.id = ? ORDER BY r.n`, t.owner, paraID); err != nil {
+		return nil, err
+	}
+	var sents []domain.Sentence
+	if err := t.selectAll(ctx, &sents, `SELECT s.id, s.revision_id, s.ordinal, s.text, s.verdict, s.reason, s.verifier_run_id FROM sentences s
+		JOIN paragraphs p ON p.id = s.paragraph_id WHERE p.owner_id = ? AND p.id = ? ORDER BY s.ordinal`, t.owner, paraID); err != nil {
+		return nil, err
+	}
+	type link struct {
+		SentenceID string `db:"sentence_id"`
+		Seq        int64  `db:"seq"`
+	}
+	var links []link
+	if err := t.selectAll(ctx, &links, `SELECT l.sentence_id, f.seq FROM sentence_fact_links l JOIN facts f ON f.id = l.fact_id
+		WHERE f.owner_id = ? AND l.paragraph_id = ? ORDER BY f.seq`, t.owner, paraID); err != nil {
+		return nil, err
+	}
+	factsOf := map[string][]string{}
+	for _, l := range links {
+		factsOf[l.SentenceID] = append(factsOf[l.SentenceID], domain.Handle(domain.FactPrefix, l.Seq))
+	}
+	var runIDs []string
+	for _, s := range sents {
+		if s.VerifierRunID != nil {
+			runIDs = append(runIDs, *s.VerifierRunID)
+		}
+	}
+	for _, r := range revs {
+		if r.RunID != nil {
+			runIDs = append(runIDs, *r.RunID)
+		}
+	}
+	runSeq, err := t.runHandles(ctx, runIDs)
+	if err != nil {
+		return nil, err
+	}
+	byRev := map[string][]domain.Sentence{}
+	for _, s := range sents {
+		s.Facts = factsOf[s.ID]
+		if s.Facts == nil {
+			s.Facts = []string{}
+		}
+		if s.VerifierRunID != nil {
+			s.VerifierRun = runSeq[*s.VerifierRunID]
+		}
+		byRev[s.RevisionID] = append(byRev[s.RevisionID], s)
+	}
+	for i := range revs {
+		revs[i].Sentences = byRev[revs[i].ID]
+		if revs[i].RunID != nil {
+			revs[i].RunHandle = runSeq[*revs[i].RunID]
+		}
+	}
+	return revs, nil
+}
+
+// ParagraphsCitingFact lists ids of the owner's paragraphs whose current
+// revision cites the fact.
+func (t *Tenant) ParagraphsCitingFact(ctx context.Context, factID string) ([]string, error) {
+	var ids []string
+	err := t.selectAll(ctx, &ids, `SELECT DISTINCT p.id FROM sentence_fact_links l
+		JOIN sentences s ON s.id = l.sentence_id JOIN revisions r ON r.id = s.revision_id
+		JOIN paragraphs p ON p.id = r.paragraph_id
+		WHERE p.owner_id = ? AND l.fact_id = ? AND r.n = p.current_revision`, t.owner, factID)
+	return ids, err
+}
