@@ -112,7 +112,7 @@ type Verdict struct {
 	Index           int    `json:"index"`
 	Supported       bool   `json:"supported"`
 	Reason          string `json:"reason"`
-	UnsupportedSpan string `json:"unsupported_span,omitempty"`
+	UnsupportedSpan string `json:"unsupported_span"`
 }
 
 // VerifierOutput holds exactly one verdict per item.

@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -66,4 +68,12 @@ func listCmd(prefix string) string {
 		return "jobs"
 	}
 	return "runs"
+}
+
+// NewID returns a random 128-bit id in hex, for rows whose id must be known
+// before they are written (runs cited by sentences and facts).
+func NewID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }

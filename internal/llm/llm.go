@@ -19,6 +19,9 @@ type Request struct {
 	// Input is one of contract.LibrarianInput, contract.WriterInput or
 	// contract.VerifierInput, matching Agent.
 	Input any
+	// Repair, when set, is the validation error of the previous answer to
+	// the same request: the one repair attempt the contract allows.
+	Repair string
 }
 
 // Response is the provider's answer: the agent's raw JSON output (validated

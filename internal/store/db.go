@@ -6,9 +6,7 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -246,11 +244,7 @@ func ForDialect(script string, d Dialect) string {
 }
 
 // NewID returns a random 128-bit id in hex.
-func NewID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
+func NewID() string { return domain.NewID() }
 
 // IntegrityCheck runs SQLite's integrity check ("ok" when sound).
 func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {

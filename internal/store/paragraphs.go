@@ -231,3 +231,31 @@ func (t *Tenant) ParagraphsCitingFact(ctx context.Context, factID string) ([]str
 		WHERE p.owner_id = ? AND l.fact_id = ? AND r.n = p.current_revision`, t.owner, factID)
 	return ids, err
 }
+
+// Verdict is the outcome for one sentence of a revision.
+type Verdict struct {
+	Ordinal       int
+	Verdict       string
+	Reason        string
+	VerifierRunID *string
+}
+
+// SetVerdicts records verdicts on the sentences of revision n of a paragraph.
+// Setting the same verdicts twice changes nothing, so a replay is harmless.
+func (t *Tenant) SetVerdicts(ctx context.Context, paraID string, n int, vs []Verdict) error {
+	if _, err := t.ParagraphByID(ctx, paraID); err != nil {
+		return err
+	}
+	for _, v := range vs {
+		var reason *string
+		if v.Reason != "" {
+			reason = &v.Reason
+		}
+		if _, err := t.exec(ctx, `UPDATE sentences SET verdict = ?, reason = ?, verifier_run_id = ?
+			WHERE paragraph_id = ? AND ordinal = ? AND revision_id = (SELECT id FROM revisions WHERE paragraph_id = ? AND n = ?)`,
+			v.Verdict, reason, v.VerifierRunID, paraID, v.Ordinal, paraID, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}

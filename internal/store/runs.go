@@ -30,7 +30,10 @@ func (t *Tenant) InsertRun(ctx context.Context, r *domain.Run) error {
 	if err != nil {
 		return err
 	}
-	r.ID, r.Seq, r.CreatedAt = NewID(), seq, domain.Now()
+	if r.ID == "" {
+		r.ID = NewID()
+	}
+	r.Seq, r.CreatedAt = seq, domain.Now()
 	r.Handle = domain.Handle(domain.RunPrefix, seq)
 	_, err = t.exec(ctx, `INSERT INTO runs (id, owner_id, seq, job_id, trace_id, agent, provider, model, prompt_version, temperature, input_hash,
 		request, response, status, error, tokens_in, tokens_out, tokens_cached, cost_usd, latency_ms, cached_from, rejections, created_at)

@@ -1,0 +1,37 @@
+# opus — see README.md. Pure Go: CGO_ENABLED=0 everywhere.
+export CGO_ENABLED := 0
+GO       ?= go
+BIN      := bin/opus
+PKGS     := ./...
+LINT_VER := v2.15.0
+
+.PHONY: build test lint bench hooks demo clean fmt
+
+build:
+	$(GO) build -trimpath -o $(BIN) ./cmd/opus
+
+# What .ci/run runs. Postgres tests need OPUS_TEST_POSTGRES (.ci/run sets it).
+test:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed on:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet $(PKGS)
+	$(GO) test -count=1 -timeout 20m $(PKGS)
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet $(PKGS)
+	@command -v golangci-lint >/dev/null || $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(LINT_VER)
+	PATH="$$PATH:$$($(GO) env GOPATH)/bin" golangci-lint run $(PKGS)
+
+bench:
+	bash scripts/bench.sh
+
+hooks:
+	install -m 0755 scripts/pre-commit .git/hooks/pre-commit
+	@echo "installed .git/hooks/pre-commit (gofmt, go vet, short tests)"
+
+# The main job on a bundled real paper, offline, in a throw-away data directory.
+demo: build
+	bash scripts/demo.sh
+
+clean:
+	rm -rf bin dist .demo

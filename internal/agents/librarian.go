@@ -1,0 +1,154 @@
+package agents
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/opusblocks/opus/internal/contract"
+	"github.com/opusblocks/opus/internal/domain"
+	"github.com/opusblocks/opus/internal/textnorm"
+)
+
+// Rejection reasons for librarian facts, counted on each run.
+const (
+	RejectQuoteNotFound  = "quote_not_found"
+	RejectQuoteTooShort  = "quote_too_short"
+	RejectNumberNotQuote = "number_not_in_quote"
+	RejectPageOutside    = "page_outside_chunk"
+	RejectDuplicate      = "duplicate"
+	RejectBadKind        = "bad_kind"
+)
+
+// AnchoredFact is a librarian fact that passed every check (contract §7).
+type AnchoredFact struct {
+	contract.ExtractedFact
+	// TextKey identifies the fact within its document for de-duplication.
+	TextKey string
+	// RunID is the run that proposed it.
+	RunID string
+}
+
+// Extraction is the outcome of extracting one document.
+type Extraction struct {
+	Facts      []AnchoredFact
+	Rejections map[string]int
+}
+
+// ChunkChars bounds the page text sent in one librarian call.
+const ChunkChars = 12000
+
+// Extract runs the librarian over a document, chunk by chunk, and keeps only
+// facts whose quote stands on their page and whose numbers stand in their
+// quote. progress, if set, is told after each chunk.
+func (a *Agents) Extract(ctx context.Context, title string, pages []string, progress func(done, total int)) (*Extraction, error) {
+	chunks := Chunk(pages, ChunkChars)
+	res := &Extraction{Rejections: map[string]int{}}
+	seen := map[string]bool{}
+	for i, ch := range chunks {
+		var out contract.LibrarianOutput
+		in := contract.LibrarianInput{DocumentTitle: title, Pages: ch}
+		run, err := a.call(ctx, contract.Librarian, in, &out, nil)
+		if err != nil {
+			return nil, err
+		}
+		rej := map[string]int{}
+		for _, f := range out.Facts {
+			reason := anchor(f, ch)
+			key := TextKey(f.Text)
+			if reason == "" && seen[key] {
+				reason = RejectDuplicate
+			}
+			if reason != "" {
+				rej[reason]++
+				res.Rejections[reason]++
+				continue
+			}
+			seen[key] = true
+			res.Facts = append(res.Facts, AnchoredFact{ExtractedFact: f, TextKey: key, RunID: run.ID})
+		}
+		if len(rej) > 0 {
+			b, _ := json.Marshal(rej)
+			s := string(b)
+			run.Rejections = &s
+		}
+		if progress != nil {
+			progress(i+1, len(chunks))
+		}
+	}
+	return res, nil
+}
+
+// anchor applies the anchoring rules of contract §7 to one proposed fact and
+// returns the rejection reason, or "" when the fact is anchored. This is the
+// one place those rules live.
+func anchor(f contract.ExtractedFact, chunk []contract.Page) string {
+	if !slices.Contains(contract.FactKinds, f.Kind) {
+		return RejectBadKind
+	}
+	page := ""
+	found := false
+	for _, p := range chunk {
+		if p.No == f.Page {
+			page, found = p.Text, true
+		}
+	}
+	if !found {
+		return RejectPageOutside
+	}
+	if textnorm.SignificantChars(f.Quote) < textnorm.MinQuoteChars {
+		return RejectQuoteTooShort
+	}
+	if _, ok := textnorm.FindQuote(page, f.Quote); !ok {
+		return RejectQuoteNotFound
+	}
+	quoteNums := textnorm.Numbers(f.Quote)
+	for _, n := range textnorm.Numbers(f.Text) {
+		if !textnorm.NumberCovered(n, quoteNums) {
+			return RejectNumberNotQuote
+		}
+	}
+	return ""
+}
+
+// CheckAnchored reports why a fact with a quote on a page is not anchored
+// ("" when it is); used for facts that come from elsewhere (suites, imports).
+func CheckAnchored(f contract.ExtractedFact, pageText string) string {
+	return anchor(f, []contract.Page{{No: f.Page, Text: pageText}})
+}
+
+// TextKey is a fact's identity within a document: its normalised text.
+func TextKey(text string) string { return strings.ToLower(textnorm.Normalize(text)) }
+
+// Chunk splits pages into runs of consecutive pages of at most maxChars
+// (a longer single page is its own chunk).
+func Chunk(pages []string, maxChars int) [][]contract.Page {
+	var out [][]contract.Page
+	var cur []contract.Page
+	size := 0
+	for i, p := range pages {
+		if len(cur) > 0 && size+len(p) > maxChars {
+			out = append(out, cur)
+			cur, size = nil, 0
+		}
+		cur = append(cur, contract.Page{No: i + 1, Text: p})
+		size += len(p)
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// FactForContract is how the writer and verifier see a stored fact.
+func FactForContract(f domain.Fact) contract.Fact {
+	cf := contract.Fact{ID: f.Handle, Text: f.Text}
+	if f.Quote != nil {
+		cf.Quote = *f.Quote
+	}
+	return cf
+}
+
+var _ = fmt.Sprintf

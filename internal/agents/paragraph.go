@@ -1,0 +1,189 @@
+package agents
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/opusblocks/opus/internal/contract"
+	"github.com/opusblocks/opus/internal/domain"
+	"github.com/opusblocks/opus/internal/guards"
+)
+
+// Checked is a sentence with its final verdict.
+type Checked struct {
+	Text          string
+	FactIDs       []string // handles, each in the allowed set
+	Supported     bool
+	Reason        string
+	VerifierRunID string // "" when no model was asked (e.g. no link)
+}
+
+// Draft is one revision produced while generating.
+type Draft struct {
+	Origin    string // domain.RevWriter or domain.RevRepair
+	RunID     string // the writer run
+	Sentences []Checked
+}
+
+// Verified reports whether every sentence is supported and linked.
+func (d Draft) Verified() bool { return AllSupported(d.Sentences) }
+
+// AllSupported is the display condition of contract §1 over a revision.
+func AllSupported(ss []Checked) bool {
+	if len(ss) == 0 {
+		return false
+	}
+	for _, s := range ss {
+		if !s.Supported || len(s.FactIDs) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Generate writes a paragraph from exactly the writer input it is given
+// (the spec's fields and allowed facts: contract §2), verifies it, and runs
+// up to rounds repair rounds on rejected sentences. It returns every draft;
+// the last one is the outcome.
+func (a *Agents) Generate(ctx context.Context, in contract.WriterInput, rounds int) ([]Draft, error) {
+	allowed := map[string]contract.Fact{}
+	for _, f := range in.Facts {
+		allowed[f.ID] = f
+	}
+	var drafts []Draft
+	origin := domain.RevWriter
+	for round := 0; ; round++ {
+		var out contract.WriterOutput
+		run, err := a.call(ctx, contract.Writer, in, &out, func() error { return checkWriterOutput(out, in, allowed) })
+		if err != nil {
+			return drafts, err
+		}
+		checked, err := a.Verify(ctx, out.Sentences, allowed)
+		if err != nil {
+			return drafts, err
+		}
+		d := Draft{Origin: origin, RunID: run.ID, Sentences: checked}
+		drafts = append(drafts, d)
+		if d.Verified() || round >= rounds {
+			return drafts, nil
+		}
+		// Repair round: same allowed facts, previous sentences and reasons.
+		in.Previous = out.Sentences
+		in.Rejected = nil
+		for i, c := range checked {
+			if !c.Supported {
+				in.Rejected = append(in.Rejected, contract.Rejected{Index: i, Reason: c.Reason})
+			}
+		}
+		origin = domain.RevRepair
+	}
+}
+
+// checkWriterOutput enforces the writer's contract beyond its schema: every
+// link is to an allowed fact (contract §3), every must-use fact is cited, and
+// the sentence count is within bounds.
+func checkWriterOutput(out contract.WriterOutput, in contract.WriterInput, allowed map[string]contract.Fact) error {
+	cited := map[string]bool{}
+	for i, s := range out.Sentences {
+		for _, id := range s.FactIDs {
+			if _, ok := allowed[id]; !ok {
+				return fmt.Errorf("sentence %d cites %s, which is not an allowed fact", i, id)
+			}
+			cited[id] = true
+		}
+	}
+	for _, id := range in.MustUse {
+		if !cited[id] {
+			return fmt.Errorf("must-use fact %s is not cited", id)
+		}
+	}
+	if n := len(out.Sentences); n > in.Length.MaxSentences {
+		return fmt.Errorf("%d sentences; at most %d allowed", n, in.Length.MaxSentences)
+	}
+	if n := len(out.Sentences); n < in.Length.MinSentences && n < len(in.Facts) {
+		return fmt.Errorf("%d sentences; at least %d required", n, in.Length.MinSentences)
+	}
+	return nil
+}
+
+// Verify judges each sentence from its linked facts alone (contract §5). A
+// sentence without links is unsupported without asking anyone (§4); a
+// sentence the model calls supported must also pass the deterministic guards
+// (§6), which can only take support away. This is the one place a verdict
+// is made.
+func (a *Agents) Verify(ctx context.Context, sentences []contract.Sentence, allowed map[string]contract.Fact) ([]Checked, error) {
+	out := make([]Checked, len(sentences))
+	var items []contract.VerifyItem
+	var itemOf []int // item index -> sentence index
+	for i, s := range sentences {
+		out[i] = Checked{Text: s.Text, FactIDs: s.FactIDs}
+		var facts []contract.Fact
+		for _, id := range s.FactIDs {
+			f, ok := allowed[id]
+			if !ok {
+				out[i].Reason = fmt.Sprintf("cites %s, which is not an allowed fact", id)
+				facts = nil
+				break
+			}
+			facts = append(facts, f)
+		}
+		if len(facts) == 0 {
+			if out[i].Reason == "" {
+				out[i].Reason = "no_link: sentence cites no fact"
+			}
+			continue
+		}
+		items = append(items, contract.VerifyItem{Index: len(items), Sentence: s.Text, Facts: facts})
+		itemOf = append(itemOf, i)
+	}
+	if len(items) == 0 {
+		return out, nil
+	}
+	var vo contract.VerifierOutput
+	in := contract.VerifierInput{Items: items}
+	run, err := a.call(ctx, contract.Verifier, in, &vo, func() error { return checkVerdicts(vo, len(items)) })
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vo.Verdicts {
+		i := itemOf[v.Index]
+		c := &out[i]
+		c.VerifierRunID = run.ID
+		if !v.Supported {
+			c.Reason = "verifier: " + v.Reason
+			continue
+		}
+		if fails := guards.Check(c.Text, items[v.Index].Facts); len(fails) > 0 {
+			var rs []string
+			for _, f := range fails {
+				rs = append(rs, f.Guard+": "+f.Reason)
+			}
+			c.Reason = "guard " + strings.Join(rs, "; ")
+			continue
+		}
+		c.Supported = true
+		c.Reason = v.Reason
+	}
+	return out, nil
+}
+
+// checkVerdicts demands exactly one verdict per item.
+func checkVerdicts(vo contract.VerifierOutput, n int) error {
+	seen := make([]bool, n)
+	for _, v := range vo.Verdicts {
+		if v.Index < 0 || v.Index >= n {
+			return fmt.Errorf("verdict for item %d, but there are %d items", v.Index, n)
+		}
+		if seen[v.Index] {
+			return fmt.Errorf("two verdicts for item %d", v.Index)
+		}
+		seen[v.Index] = true
+	}
+	for i, ok := range seen {
+		if !ok {
+			return fmt.Errorf("no verdict for item %d", i)
+		}
+	}
+	return nil
+}

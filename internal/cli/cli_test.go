@@ -1,0 +1,283 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/opusblocks/opus/internal/cli"
+)
+
+const corpus = "../../../shared/corpus/pdf/"
+
+// env is one user's machine: a fresh OPUS_HOME and config directory.
+type env struct {
+	t    *testing.T
+	home string
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	home := t.TempDir()
+	t.Setenv("OPUS_HOME", filepath.Join(home, "data"))
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, "config"))
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(os.TempDir(), "opus-test-cache"))
+	t.Setenv("OPUS_PROFILE", "")
+	t.Setenv("OPUS_DB", "")
+	t.Setenv("OPUS_PROVIDER", "")
+	return &env{t: t, home: home}
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func (e *env) run(args ...string) result {
+	e.t.Helper()
+	var out, errb bytes.Buffer
+	code := cli.Main(context.Background(), args, cli.Stdio{In: strings.NewReader(""), Out: &out, Err: &errb})
+	return result{code, out.String(), errb.String()}
+}
+
+// ok runs a command that must succeed.
+func (e *env) ok(args ...string) string {
+	e.t.Helper()
+	r := e.run(args...)
+	require.Equalf(e.t, 0, r.code, "opus %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), r.stdout, r.stderr)
+	return r.stdout
+}
+
+func (e *env) json(v any, args ...string) {
+	e.t.Helper()
+	out := e.ok(append(args, "--json")...)
+	require.NoErrorf(e.t, json.Unmarshal([]byte(out), v), "opus %s --json printed %q", strings.Join(args, " "), out)
+}
+
+func (e *env) writeFile(name, content string) string {
+	p := filepath.Join(e.home, name)
+	require.NoError(e.t, os.WriteFile(p, []byte(content), 0o600))
+	return p
+}
+
+type fact struct {
+	ID    string `json:"id"`
+	Text  string `json:"text"`
+	Quote string `json:"quote"`
+	Page  int    `json:"page"`
+	Doc   string `json:"document"`
+	State string `json:"state"`
+}
+
+type paraView struct {
+	ID        string `json:"id"`
+	State     string `json:"state"`
+	Text      string `json:"text"`
+	Sentences []struct {
+		Text    string   `json:"text"`
+		Verdict string   `json:"verdict"`
+		Facts   []string `json:"facts"`
+	} `json:"sentences"`
+	Reasons []string `json:"reasons"`
+}
+
+// The README's main job: add a real paper, extract, generate, show.
+func TestMainJobOnBundledPaper(t *testing.T) {
+	e := newEnv(t)
+	out := e.ok("doc", "add", "../../testdata/pdf/cermine_test2.pdf")
+	assert.Contains(t, out, "D1")
+	again := e.ok("doc", "add", "../../testdata/pdf/cermine_test2.pdf")
+	assert.Contains(t, again, "already stored", "adding the same file twice is idempotent")
+
+	e.ok("facts", "extract", "D1")
+	var facts []fact
+	e.json(&facts, "facts", "list", "--doc", "D1")
+	require.GreaterOrEqual(t, len(facts), 5)
+
+	var doc struct {
+		State       string `json:"state"`
+		ActiveFacts int    `json:"active_facts"`
+	}
+	e.json(&doc, "doc", "show", "D1")
+	assert.Equal(t, "facts_ready", doc.State)
+	assert.Equal(t, len(facts), doc.ActiveFacts)
+
+	spec := e.writeFile("spec.yaml", "section: results\nintent: Report the findings.\nfacts: [F1, F2, F3, F4]\nmust_use: [F2]\n")
+	r := e.run("para", "generate", spec)
+	var list []paraView
+	e.json(&list, "para", "list")
+	require.Len(t, list, 1)
+	var p paraView
+	require.NotContains(t, e.ok("para", "list", "--json"), `"text"`)
+	if r.code == 0 {
+		require.NoError(t, json.Unmarshal([]byte(e.ok("para", "show", "P1", "--json")), &p))
+		assert.Equal(t, "verified", p.State)
+		assert.NotEmpty(t, p.Text)
+		cited := map[string]bool{}
+		for _, s := range p.Sentences {
+			assert.Equal(t, "supported", s.Verdict)
+			require.NotEmpty(t, s.Facts)
+			for _, f := range s.Facts {
+				cited[f] = true
+				assert.Contains(t, []string{"F1", "F2", "F3", "F4"}, f)
+			}
+		}
+		assert.True(t, cited["F2"], "must_use fact cited")
+	} else {
+		assert.Equal(t, 5, r.code, "a generated paragraph ends verified or rejected: %s", r.stderr)
+	}
+	trace := e.ok("para", "trace", "P1")
+	for _, want := range []string{"Spec", "Allowed facts", "Runs", "writer", "verifier", "Revisions"} {
+		assert.Contains(t, trace, want)
+	}
+}
+
+func TestBadInputsStoreNothing(t *testing.T) {
+	e := newEnv(t)
+	notPDF := e.writeFile("notes.docx", "PK\x03\x04 not a document opus reads")
+	empty := e.writeFile("empty.pdf", "")
+	fakePDF := e.writeFile("fake.pdf", "hello, I am not a PDF")
+	big := e.writeFile("big.txt", strings.Repeat("a", 2<<20))
+	require.NoError(t, os.MkdirAll(filepath.Join(e.home, "config", "opus"), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(e.home, "config", "opus", "config.yaml"), []byte("limits:\n  upload_mb: 1\n"), 0o600))
+
+	cases := []string{
+		corpus + "bad_encrypted-userpw.pdf",
+		corpus + "bad_scanned-jbig2-notext.pdf",
+		corpus + "bad_zero-pages.pdf",
+		corpus + "bad_truncated.pdf",
+		notPDF, empty, fakePDF, big, filepath.Join(e.home, "missing.pdf"),
+	}
+	for _, path := range cases {
+		r := e.run("doc", "add", path)
+		assert.NotEqualf(t, 0, r.code, "%s must fail", path)
+		lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+		assert.Lenf(t, lines, 1, "%s: one line, got %q", path, r.stderr)
+		assert.Truef(t, strings.HasPrefix(lines[0], "opus: "), "%q", lines[0])
+		assert.NotContains(t, r.stderr, "panic")
+		assert.NotContains(t, r.stderr, "goroutine")
+	}
+	var docs []any
+	e.json(&docs, "doc", "list")
+	assert.Empty(t, docs, "no document row is left behind")
+	blobs, _ := filepath.Glob(filepath.Join(e.home, "data", "blobs", "*", "*"))
+	assert.Empty(t, blobs, "no blob is left behind")
+
+	// These two are only "bad-ish": they must be read.
+	e.ok("doc", "add", corpus+"bad_encrypted-ownerpw-aes256.pdf")
+	e.ok("doc", "add", corpus+"bad_broken-xref.pdf")
+	var d struct {
+		Pages int `json:"pages"`
+	}
+	e.json(&d, "doc", "show", "D2")
+	assert.Equal(t, 13, d.Pages)
+}
+
+func TestSpecErrorsNameTheFieldAndCreateNothing(t *testing.T) {
+	e := newEnv(t)
+	e.ok("facts", "add", "120 patients were randomised.", "--source", "Trial registry")
+	cases := map[string]string{
+		"section: results\nintent: x\nfacts: [F1]\ncolour: red\n":                 "/colour",
+		"section: results\nintent: x\nfacts: [F1]\nlength: {max_sentences: 30}\n": "/length/max_sentences",
+		"section: results\nintent: x\nfacts: [F1, F9]\n":                          "F9",
+		"section: results\nintent: x\nfacts: [F1]\nmust_use: [F2]\n":              "/must_use",
+		"section: result\nintent: x\nfacts: [F1]\n":                               "/section",
+	}
+	for body, want := range cases {
+		r := e.run("para", "generate", e.writeFile("bad.yaml", body))
+		assert.Equal(t, 2, r.code, body)
+		assert.Contains(t, r.stderr, want, body)
+	}
+	var ps []any
+	e.json(&ps, "para", "list")
+	assert.Empty(t, ps)
+	var js []any
+	e.json(&js, "jobs", "list")
+	assert.Empty(t, js)
+}
+
+// Contract §1 through every command: a rejected paragraph's text never
+// appears without --diagnostics.
+func TestRejectedParagraphTextIsNeverShown(t *testing.T) {
+	e := newEnv(t)
+	e.ok("facts", "add", "Drug A lowered LDL cholesterol by 38% at week 12.", "--source", "Trial report p. 4")
+	e.ok("facts", "add", "Drug A was well tolerated.", "--source", "Trial report p. 6")
+	spec := e.writeFile("spec.yaml", "section: results\nintent: Report the outcome.\nfacts: [F1, F2]\n")
+	e.ok("para", "generate", spec)
+
+	lie := "Drug A lowered LDL cholesterol by 48% at week 12 [F1]."
+	r := e.run("para", "edit", "P1", "--file", e.writeFile("edit.txt", lie+"\nDrug A was well tolerated [F2].\n"))
+	assert.Equal(t, 5, r.code, "an edit that fails verification ends rejected: %s", r.stderr)
+
+	for _, args := range [][]string{
+		{"para", "show", "P1"}, {"para", "show", "P1", "--json"}, {"para", "list"}, {"para", "list", "--json"},
+		{"para", "trace", "P1"}, {"para", "trace", "P1", "--json"}, {"runs", "list", "--json"}, {"jobs", "list", "--json"},
+	} {
+		r := e.run(args...)
+		// Reasons may name the offending number; the sentence itself must not appear.
+		assert.NotContainsf(t, r.stdout+r.stderr, "cholesterol by 48%", "opus %v shows the rejected text", args)
+	}
+	var runs []struct {
+		ID string `json:"id"`
+	}
+	e.json(&runs, "runs", "list")
+	for _, run := range runs {
+		r := e.run("runs", "show", run.ID)
+		assert.NotContainsf(t, r.stdout, "cholesterol by 48%", "runs show %s shows the rejected text", run.ID)
+	}
+	show := e.run("para", "show", "P1")
+	assert.Equal(t, 5, show.code)
+	assert.Contains(t, show.stderr, "rejected")
+
+	diag := e.ok("para", "show", "P1", "--diagnostics")
+	assert.Contains(t, diag, "cholesterol by 48%", "diagnostics shows the unverified sentence…")
+	assert.Contains(t, diag, "UNVERIFIED", "…marked as such")
+
+	// Citing a fact outside the allowed set is refused outright.
+	e.ok("facts", "add", "Drug B is unrelated.", "--source", "x")
+	r = e.run("para", "edit", "P1", "--file", e.writeFile("edit2.txt", "Drug B is unrelated [F3].\n"))
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "F3")
+}
+
+func TestProfilesSeeNothingOfEachOther(t *testing.T) {
+	e := newEnv(t)
+	e.ok("profile", "add", "alice")
+	e.ok("profile", "add", "bob")
+	a := func(args ...string) string { return e.ok(append(args, "--profile", "alice")...) }
+	a("doc", "add", "../../testdata/pdf/cermine_test2.pdf")
+	a("facts", "extract", "D1")
+	a("facts", "add", "A private note about 7 mice.", "--source", "alice notebook")
+	a("para", "generate", e.writeFile("spec.yaml", "section: results\nintent: x\nfacts: [F1, F2]\n"))
+
+	bob := func(args ...string) result { return e.run(append(args, "--profile", "bob")...) }
+	for _, args := range [][]string{
+		{"doc", "show", "D1"}, {"doc", "rm", "D1"}, {"facts", "extract", "D1"}, {"facts", "show", "F1"},
+		{"facts", "retract", "F1"}, {"facts", "list", "--doc", "D1"}, {"para", "show", "P1"}, {"para", "trace", "P1"},
+		{"para", "edit", "P1", "--file", e.writeFile("e.txt", "x [F1]\n")}, {"jobs", "show", "J1"}, {"jobs", "cancel", "J1"},
+		{"jobs", "retry", "J1"}, {"jobs", "wait", "J1"}, {"runs", "show", "R1"},
+	} {
+		r := bob(args...)
+		assert.Equalf(t, 3, r.code, "bob: opus %v must say not found, got %d: %s", args, r.code, r.stderr)
+	}
+	for _, args := range [][]string{{"doc", "list"}, {"facts", "list"}, {"para", "list"}, {"jobs", "list"}, {"runs", "list"}, {"facts", "search", "mice"}} {
+		r := bob(append(args, "--json")...)
+		require.Equal(t, 0, r.code, r.stderr)
+		assert.Equalf(t, "[]", strings.TrimSpace(r.stdout), "bob: opus %v", args)
+	}
+	// Bob's spec cannot reach Alice's facts.
+	r := bob("para", "generate", e.writeFile("spec2.yaml", "section: results\nintent: x\nfacts: [F1]\n"))
+	assert.Equal(t, 2, r.code)
+	// Alice's data is untouched.
+	var fs []fact
+	e.json(&fs, "facts", "list", "--profile", "alice")
+	assert.NotEmpty(t, fs)
+	assert.Contains(t, a("facts", "search", "mice"), "7 mice")
+}

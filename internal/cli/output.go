@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/opusblocks/opus/internal/domain"
+)
+
+var (
+	styleHeader = lipgloss.NewStyle().Bold(true)
+	styleGood   = lipgloss.NewStyle().Foreground(lipgloss.Color("2"))
+	styleBad    = lipgloss.NewStyle().Foreground(lipgloss.Color("1"))
+	styleDim    = lipgloss.NewStyle().Faint(true)
+)
+
+// printJSON writes v as indented JSON: the --json contract.
+func (a *app) printJSON(v any) error {
+	enc := json.NewEncoder(a.io.Out)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// table prints rows under a header, aligned.
+func (a *app) table(header []string, rows [][]string) {
+	tw := tabwriter.NewWriter(a.io.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, styleHeader.Render(strings.Join(header, "\t")))
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	tw.Flush()
+}
+
+// state colours a state word for humans.
+func state(s string) string {
+	switch s {
+	case domain.ParaVerified, domain.JobSucceeded, domain.DocFactsReady, domain.VerdictSupported, domain.FactActive, domain.RunOK:
+		return styleGood.Render(s)
+	case domain.ParaRejected, domain.ParaFailed, domain.VerdictUnsupported, domain.RunInvalidOutput, domain.RunError, domain.ParaStale:
+		return styleBad.Render(s)
+	}
+	return s
+}
+
+func truncate(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func kv(w io.Writer, pairs ...string) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] == "" {
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\n", styleDim.Render(pairs[i]+":"), pairs[i+1])
+	}
+	tw.Flush()
+}

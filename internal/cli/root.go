@@ -1,0 +1,220 @@
+// Package cli is opus's command line: a thin adapter that parses flags,
+// calls the service and prints results (human tables, or --json).
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/opusblocks/opus/internal/contract"
+	"github.com/opusblocks/opus/internal/domain"
+	"github.com/opusblocks/opus/internal/jobs"
+	"github.com/opusblocks/opus/internal/llm"
+	"github.com/opusblocks/opus/internal/llm/offline"
+	"github.com/opusblocks/opus/internal/prompts"
+	"github.com/opusblocks/opus/internal/service"
+	"github.com/opusblocks/opus/internal/store"
+)
+
+// Exit codes, one per error code: the only table that maps them.
+var exitCodes = map[domain.Code]int{
+	domain.Internal:    1,
+	domain.Invalid:     2,
+	domain.NotFound:    3,
+	domain.Conflict:    4,
+	domain.NotVerified: 5,
+	domain.Unavailable: 6,
+	domain.Cancelled:   130,
+}
+
+// ExitCode maps an error to the process exit status.
+func ExitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	if c, ok := exitCodes[domain.ErrorCode(err)]; ok {
+		return c
+	}
+	return 1
+}
+
+// Stdio are the streams of one invocation.
+type Stdio struct {
+	In       io.Reader
+	Out, Err io.Writer
+	// ErrIsTerminal turns on progress lines.
+	ErrIsTerminal bool
+}
+
+// app is the state of one invocation, built lazily by the commands that
+// need the database.
+type app struct {
+	io       Stdio
+	json     bool
+	cfgFile  string
+	dbFlag   string
+	profile  string
+	provider string
+	detach   bool
+	idemKey  string
+
+	root     *cobra.Command
+	settings *settings
+	svc      *service.Service
+	actor    service.Actor
+	lock     *dirLock
+}
+
+// Main runs opus with args and returns the exit status. It never panics at
+// a user: a panic becomes an internal error line.
+func Main(ctx context.Context, args []string, stdio Stdio) (code int) {
+	a := &app{io: stdio}
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(stdio.Err, "opus: internal error: %v (this is a bug; please report it)\n", p)
+			code = 1
+		}
+		a.close()
+	}()
+	root := a.commands()
+	root.SetArgs(args)
+	root.SetIn(stdio.In)
+	root.SetOut(stdio.Out)
+	root.SetErr(stdio.Err)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	var de *domain.Error
+	if !errors.As(err, &de) {
+		// cobra's own errors (unknown command or flag) are usage errors.
+		err = domain.Errorf(domain.Invalid, "%s (see 'opus --help')", err.Error())
+	}
+	fmt.Fprintln(stdio.Err, "opus: "+domain.ErrorMessage(err))
+	return ExitCode(err)
+}
+
+func (a *app) commands() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "opus",
+		Short:         "Grounded manuscript paragraphs: every sentence provably backed by a quoted fact",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	pf := root.PersistentFlags()
+	pf.BoolVar(&a.json, "json", false, "print JSON on stdout (stable, documented in docs/cli-json.md)")
+	pf.StringVar(&a.cfgFile, "config", "", "config file (default $XDG_CONFIG_HOME/opus/config.yaml)")
+	pf.StringVar(&a.dbFlag, "db", "", "database: sqlite:PATH or postgres://… (env OPUS_DB)")
+	pf.StringVar(&a.profile, "profile", "", "profile (tenant) to act as (env OPUS_PROFILE; default: 'opus profile use', else default)")
+	pf.StringVar(&a.provider, "provider", "", "model provider: offline (env OPUS_PROVIDER)")
+	a.root = root
+	root.AddCommand(a.docCmd(), a.factsCmd(), a.paraCmd(), a.jobsCmd(), a.runsCmd(), a.profileCmd(), a.migrateCmd())
+	return root
+}
+
+// jobFlags adds --detach and --idempotency-key to a job-starting command.
+func (a *app) jobFlags(c *cobra.Command) {
+	c.Flags().BoolVar(&a.detach, "detach", false, "queue the job, print its handle and return without waiting")
+	c.Flags().StringVar(&a.idemKey, "idempotency-key", "", "a repeat with the same key returns the original job")
+}
+
+// open loads settings, opens the database and the service, and resolves the
+// profile.
+func (a *app) open(ctx context.Context) error {
+	if a.svc != nil {
+		return nil
+	}
+	st, err := loadSettings(a.cfgFile)
+	if err != nil {
+		return err
+	}
+	a.settings = st
+	if a.dbFlag != "" {
+		st.v.Set("db", a.dbFlag)
+	}
+	if a.provider != "" {
+		st.v.Set("provider", a.provider)
+	}
+	profileSet := a.root.PersistentFlags().Changed("profile")
+	if profileSet {
+		st.v.Set("profile", a.profile)
+	}
+	prov, err := providerFor(st.v.GetString("provider"))
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, st.dbURL())
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if os.Getenv("OPUS_LOG") != "" {
+		logger = slog.New(slog.NewTextHandler(a.io.Err, nil))
+	}
+	svc, err := service.New(ctx, db, service.Config{
+		DataDir:        st.dataDir,
+		CacheDir:       st.cacheDir,
+		MaxUploadBytes: int64(st.v.GetFloat64("limits.upload_mb") * (1 << 20)),
+		MaxPages:       st.v.GetInt("limits.pages"),
+		RepairRounds:   st.v.GetInt("repair_rounds"),
+		Provider:       prov,
+		Model:          modelFor(prov, st.v.GetString("model")),
+		Temperature:    st.v.GetFloat64("temperature"),
+		Prompts:        prompts.Versions(),
+		Jobs:           jobs.Config{MaxAttempts: st.v.GetInt("jobs.max_attempts"), Workers: st.v.GetInt("jobs.workers"), Logger: logger},
+		Logger:         logger,
+	})
+	if err != nil {
+		db.Close()
+		return err
+	}
+	a.svc = svc
+	owner, err := svc.Profile(ctx, st.profile(profileSet))
+	if err != nil {
+		return err
+	}
+	a.actor = service.Actor{OwnerID: owner.ID, TraceID: domain.NewID()}
+	return nil
+}
+
+func providerFor(name string) (llm.Provider, error) {
+	switch name {
+	case "offline", "":
+		return offline.New(), nil
+	case "openai", "replay":
+		return nil, domain.Errorf(domain.Invalid, "provider %q is not available in this build yet; use --provider offline", name)
+	}
+	return nil, domain.Errorf(domain.Invalid, "unknown provider %q; use offline", name)
+}
+
+func modelFor(p llm.Provider, model string) string {
+	if model != "" {
+		return model
+	}
+	if p.Name() == "offline" {
+		return offline.Model
+	}
+	return model
+}
+
+func (a *app) close() {
+	if a.svc != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = a.svc.Engine.Stop(ctx)
+		_ = a.svc.Close()
+		_ = a.svc.DB.Close()
+	}
+	if a.lock != nil {
+		a.lock.Unlock()
+	}
+}
+
+var _ = contract.Writer

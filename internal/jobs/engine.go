@@ -1,0 +1,461 @@
+// Package jobs runs opus's background work (fact extraction, paragraph
+// generation and verification) on River, persisted in the same database as
+// the data. The user-facing job row (J1, its state, attempt and error) lives
+// in opus's jobs table and is kept in step with River's row here and only
+// here.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/opusblocks/opus/internal/domain"
+	"github.com/opusblocks/opus/internal/store"
+)
+
+// Handler does one kind of job. It must not hold a transaction across a
+// model call: call the model, then finish with Run.Complete, which writes the
+// results and marks the job done in one transaction.
+type Handler interface {
+	Handle(ctx context.Context, r *Run) error
+	// Failed is called, in the transaction that marks the job failed or
+	// cancelled, to move the job's target (document, paragraph) to failed.
+	Failed(ctx context.Context, tn *store.Tenant, job *domain.Job, reason string) error
+}
+
+// Config tunes the engine.
+type Config struct {
+	Workers     int           // concurrent jobs per process
+	MaxAttempts int           // per job, default 3
+	JobTimeout  time.Duration // one attempt, default 30 min
+	// BaseBackoff is the first retry delay; it doubles per attempt (with jitter).
+	BaseBackoff time.Duration
+	PollEvery   time.Duration
+	Logger      *slog.Logger
+}
+
+func (c *Config) defaults() {
+	if c.Workers <= 0 {
+		c.Workers = 2
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 3
+	}
+	if c.JobTimeout <= 0 {
+		c.JobTimeout = 30 * time.Minute
+	}
+	if c.BaseBackoff <= 0 {
+		c.BaseBackoff = time.Second
+	}
+	if c.PollEvery <= 0 {
+		c.PollEvery = 100 * time.Millisecond
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+}
+
+// args is River's view of a job: just enough to find opus's row.
+type args struct {
+	OwnerID string `json:"owner_id"`
+	JobID   string `json:"job_id"`
+}
+
+func (args) Kind() string { return "opus" }
+
+// Engine enqueues and runs jobs.
+type Engine struct {
+	db       *store.DB
+	cfg      Config
+	client   *river.Client[*sql.Tx]
+	handlers map[string]Handler
+
+	mu       sync.Mutex
+	progress map[string]func(done, total int)
+	started  bool
+}
+
+// New prepares River's tables and a client; nothing runs until Start.
+func New(ctx context.Context, db *store.DB, cfg Config) (*Engine, error) {
+	cfg.defaults()
+	e := &Engine{db: db, cfg: cfg, handlers: map[string]Handler{}, progress: map[string]func(int, int){}}
+	var driver riverdriver.Driver[*sql.Tx]
+	if db.Dialect == store.SQLite {
+		driver = riversqlite.New(db.X.DB)
+	} else {
+		driver = riverdatabasesql.New(db.X.DB)
+	}
+	mig, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: cfg.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("job engine: %w", err)
+	}
+	if _, err := mig.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return nil, domain.Wrap(err, domain.Internal, "job engine migration failed: %v", err)
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &worker{e: e})
+	e.client, err = river.NewClient(driver, &river.Config{
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
+		Workers:              workers,
+		MaxAttempts:          cfg.MaxAttempts,
+		JobTimeout:           cfg.JobTimeout,
+		RescueStuckJobsAfter: cfg.JobTimeout + time.Minute,
+		FetchPollInterval:    cfg.PollEvery,
+		FetchCooldown:        cfg.PollEvery / 2,
+		RetryPolicy:          backoff{base: cfg.BaseBackoff},
+		Logger:               cfg.Logger,
+		PollOnly:             true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("job engine: %w", err)
+	}
+	return e, nil
+}
+
+// Register sets the handler of a job kind.
+func (e *Engine) Register(kind string, h Handler) { e.handlers[kind] = h }
+
+// Start runs workers in this process until Stop.
+func (e *Engine) Start(ctx context.Context) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.started {
+		return nil
+	}
+	if err := e.client.Start(ctx); err != nil {
+		return fmt.Errorf("start job workers: %w", err)
+	}
+	e.started = true
+	return nil
+}
+
+// Stop lets running jobs finish (or ctx expire), then stops the workers.
+func (e *Engine) Stop(ctx context.Context) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.started {
+		return nil
+	}
+	e.started = false
+	return e.client.Stop(ctx)
+}
+
+// Enqueue creates a job in tx: opus's row and River's, atomically. When the
+// owner already has a job with the same idempotency key it is returned and
+// nothing is created.
+func (e *Engine) Enqueue(ctx context.Context, tx *store.Tx, ownerID string, j *domain.Job) (*domain.Job, error) {
+	if j.MaxAttempts == 0 {
+		j.MaxAttempts = e.cfg.MaxAttempts
+	}
+	tn := tx.Tenant(ownerID)
+	if prev, err := tn.CreateJob(ctx, j); err != nil || prev != nil {
+		return prev, err
+	}
+	res, err := e.client.InsertTx(ctx, tx.X.Tx, args{OwnerID: ownerID, JobID: j.ID}, &river.InsertOpts{MaxAttempts: j.MaxAttempts})
+	if err != nil {
+		return nil, domain.Wrap(err, domain.Internal, "cannot queue job: %v", err)
+	}
+	id := res.Job.ID
+	j.EngineJobID = &id
+	if err := tn.UpdateJob(ctx, j.ID, store.JobUpdate{State: domain.JobQueued, EngineJobID: &id}); err != nil {
+		return nil, err
+	}
+	return j, nil
+}
+
+// OnProgress registers a callback for progress reports of a job run in this
+// process (nil removes it).
+func (e *Engine) OnProgress(jobID string, fn func(done, total int)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if fn == nil {
+		delete(e.progress, jobID)
+		return
+	}
+	e.progress[jobID] = fn
+}
+
+func (e *Engine) reportProgress(jobID string, done, total int) {
+	e.mu.Lock()
+	fn := e.progress[jobID]
+	e.mu.Unlock()
+	if fn != nil {
+		fn(done, total)
+	}
+}
+
+// Wait blocks until the job is finished (succeeded, failed or cancelled) and
+// returns it. The engine must be started for queued jobs to make progress.
+func (e *Engine) Wait(ctx context.Context, ownerID, jobID string) (*domain.Job, error) {
+	tn := e.db.Tenant(ownerID)
+	t := time.NewTicker(e.cfg.PollEvery)
+	defer t.Stop()
+	for {
+		j, err := tn.JobByID(ctx, jobID)
+		if err != nil {
+			return nil, err
+		}
+		switch j.State {
+		case domain.JobSucceeded, domain.JobFailed, domain.JobCancelled:
+			return j, nil
+		}
+		select {
+		case <-ctx.Done():
+			return j, domain.Wrap(ctx.Err(), domain.Cancelled, "stopped waiting for %s; it goes on (see 'opus jobs show %s')", j.Handle, j.Handle)
+		case <-t.C:
+		}
+	}
+}
+
+// Cancel stops a queued or running job and marks its target failed.
+func (e *Engine) Cancel(ctx context.Context, ownerID string, j *domain.Job) (*domain.Job, error) {
+	switch j.State {
+	case domain.JobSucceeded, domain.JobFailed, domain.JobCancelled:
+		return nil, domain.Errorf(domain.Conflict, "job %s is already %s", j.Handle, j.State)
+	}
+	if j.EngineJobID != nil {
+		if _, err := e.client.JobCancel(ctx, *j.EngineJobID); err != nil && !errors.Is(err, river.ErrNotFound) {
+			return nil, domain.Wrap(err, domain.Internal, "cannot cancel %s: %v", j.Handle, err)
+		}
+	}
+	err := e.db.InTx(ctx, func(tx *store.Tx) error {
+		tn := tx.Tenant(ownerID)
+		msg := "cancelled by user"
+		if err := tn.UpdateJob(ctx, j.ID, store.JobUpdate{State: domain.JobCancelled, Attempt: j.Attempt, Error: &msg, Finished: true}); err != nil {
+			return err
+		}
+		if h := e.handlers[j.Kind]; h != nil {
+			return h.Failed(ctx, tn, j, msg)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e.db.Tenant(ownerID).JobByID(ctx, j.ID)
+}
+
+// Retry queues a failed or cancelled job again with a fresh set of attempts.
+func (e *Engine) Retry(ctx context.Context, ownerID string, j *domain.Job) (*domain.Job, error) {
+	if j.State != domain.JobFailed && j.State != domain.JobCancelled {
+		return nil, domain.Errorf(domain.Conflict, "job %s is %s; only failed or cancelled jobs can be retried", j.Handle, j.State)
+	}
+	err := e.db.InTx(ctx, func(tx *store.Tx) error {
+		tn := tx.Tenant(ownerID)
+		res, err := e.client.InsertTx(ctx, tx.X.Tx, args{OwnerID: ownerID, JobID: j.ID}, &river.InsertOpts{MaxAttempts: j.MaxAttempts})
+		if err != nil {
+			return err
+		}
+		id := res.Job.ID
+		return tn.UpdateJob(ctx, j.ID, store.JobUpdate{State: domain.JobQueued, Attempt: 0, EngineJobID: &id})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e.db.Tenant(ownerID).JobByID(ctx, j.ID)
+}
+
+// RecoverOrphans makes jobs left running by a dead process runnable again.
+// River would rescue them only after RescueStuckJobsAfter; a CLI calls this
+// at start-up while it holds the data directory's lock, so no live process
+// can be running them. It is the one place that writes River's table.
+func (e *Engine) RecoverOrphans(ctx context.Context) (int, error) {
+	var n int64
+	err := e.db.InTx(ctx, func(tx *store.Tx) error {
+		res, err := tx.X.ExecContext(ctx, `UPDATE river_job SET state = 'available', attempted_by = NULL WHERE state = 'running'`)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		_, err = tx.X.ExecContext(ctx, tx.X.Rebind(`UPDATE jobs SET state = ?, lease_until = NULL, updated_at = ? WHERE state = ?`), domain.JobQueued, domain.Now(), domain.JobRunning)
+		return err
+	})
+	return int(n), err
+}
+
+// Run is one attempt at a job, handed to its Handler.
+type Run struct {
+	Job     domain.Job
+	OwnerID string
+	Attempt int
+
+	e         *Engine
+	rj        *river.Job[args]
+	runs      []*domain.Run
+	completed bool
+}
+
+// Tenant is the job owner's view of the database (outside a transaction).
+func (r *Run) Tenant() *store.Tenant { return r.e.db.Tenant(r.OwnerID) }
+
+// Record keeps a model call for the record. Runs are written with the job's
+// results on success, or with its failure otherwise — a model call is never
+// lost, and a replayed attempt never writes results twice.
+func (r *Run) Record(run *domain.Run) {
+	jobID := r.Job.ID
+	run.JobID = &jobID
+	run.TraceID = r.Job.TraceID
+	r.runs = append(r.runs, run)
+}
+
+// Progress reports how far the job is.
+func (r *Run) Progress(done, total int) { r.e.reportProgress(r.Job.ID, done, total) }
+
+// Complete writes the recorded runs, then fn's results, then marks the job
+// succeeded, all in one transaction.
+func (r *Run) Complete(ctx context.Context, fn func(tx *store.Tx) error) error {
+	err := r.e.db.InTx(ctx, func(tx *store.Tx) error {
+		tn := tx.Tenant(r.OwnerID)
+		if err := r.flushRuns(ctx, tn); err != nil {
+			return err
+		}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if err := tn.UpdateJob(ctx, r.Job.ID, store.JobUpdate{State: domain.JobSucceeded, Attempt: r.Attempt, Finished: true}); err != nil {
+			return err
+		}
+		return r.e.completeTx(ctx, tx, r.rj)
+	})
+	if err == nil {
+		r.completed = true
+	}
+	return err
+}
+
+func (r *Run) flushRuns(ctx context.Context, tn *store.Tenant) error {
+	for len(r.runs) > 0 {
+		if err := tn.InsertRun(ctx, r.runs[0]); err != nil {
+			return err
+		}
+		r.runs = r.runs[1:]
+	}
+	return nil
+}
+
+func (e *Engine) completeTx(ctx context.Context, tx *store.Tx, rj *river.Job[args]) error {
+	var err error
+	if e.db.Dialect == store.SQLite {
+		_, err = river.JobCompleteTx[*riversqlite.Driver](ctx, tx.X.Tx, rj)
+	} else {
+		_, err = river.JobCompleteTx[*riverdatabasesql.Driver](ctx, tx.X.Tx, rj)
+	}
+	return err
+}
+
+// Permanent marks an error that retrying cannot fix (bad input, a contract
+// violation that survived its repair attempt): the job fails at once.
+func Permanent(err error) error { return &permanentError{err} }
+
+type permanentError struct{ error }
+
+func (p *permanentError) Unwrap() error { return p.error }
+
+type worker struct {
+	river.WorkerDefaults[args]
+	e *Engine
+}
+
+func (w *worker) Work(ctx context.Context, rj *river.Job[args]) (err error) {
+	e := w.e
+	tn := e.db.Tenant(rj.Args.OwnerID)
+	j, err := tn.JobByID(ctx, rj.Args.JobID)
+	if err != nil {
+		return river.JobCancel(fmt.Errorf("job row missing: %w", err))
+	}
+	if j.State == domain.JobCancelled || j.State == domain.JobSucceeded {
+		return river.JobCancel(fmt.Errorf("job %s is already %s", j.Handle, j.State))
+	}
+	h := e.handlers[j.Kind]
+	if h == nil {
+		return river.JobCancel(fmt.Errorf("no handler for job kind %q", j.Kind))
+	}
+	lease := domain.Time{Time: time.Now().UTC().Add(e.cfg.JobTimeout)}
+	if err := tn.UpdateJob(ctx, j.ID, store.JobUpdate{State: domain.JobRunning, Attempt: rj.Attempt, LeaseUntil: &lease}); err != nil {
+		return err
+	}
+	j.State, j.Attempt = domain.JobRunning, rj.Attempt
+	run := &Run{Job: *j, OwnerID: rj.Args.OwnerID, Attempt: rj.Attempt, e: e, rj: rj}
+
+	herr := func() (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				e.cfg.Logger.Error("job panicked", "job", j.Handle, "panic", p, "stack", string(debug.Stack()))
+				err = Permanent(fmt.Errorf("internal error in %s job (a bug; please report it)", j.Kind))
+			}
+		}()
+		return h.Handle(ctx, run)
+	}()
+	if herr == nil && run.completed {
+		return nil
+	}
+	if herr == nil {
+		herr = Permanent(errors.New("job ended without completing (a bug)"))
+	}
+	return e.fail(ctx, run, h, herr)
+}
+
+// fail records an attempt's failure: back to queued while attempts remain,
+// otherwise failed, with the target following.
+func (e *Engine) fail(ctx context.Context, run *Run, h Handler, herr error) error {
+	var perm *permanentError
+	// A cancelled context (Ctrl-C, shutdown) is not the job's fault: it stays
+	// queued and resumes on the next start.
+	interrupted := errors.Is(herr, context.Canceled) && ctx.Err() != nil
+	final := !interrupted && (errors.As(herr, &perm) || run.Attempt >= run.rj.MaxAttempts)
+	msg := domain.ErrorMessage(herr)
+	var de *domain.Error
+	if !errors.As(herr, &de) {
+		msg = herr.Error()
+	}
+	// Writes must survive a cancelled job context.
+	wctx := context.WithoutCancel(ctx)
+	err := e.db.InTx(wctx, func(tx *store.Tx) error {
+		tn := tx.Tenant(run.OwnerID)
+		if err := run.flushRuns(wctx, tn); err != nil {
+			return err
+		}
+		if !final {
+			next := domain.Time{Time: time.Now().UTC().Add(backoff{base: e.cfg.BaseBackoff}.delay(run.Attempt))}
+			return tn.UpdateJob(wctx, run.Job.ID, store.JobUpdate{State: domain.JobQueued, Attempt: run.Attempt, Error: &msg, RunAfter: &next})
+		}
+		if err := tn.UpdateJob(wctx, run.Job.ID, store.JobUpdate{State: domain.JobFailed, Attempt: run.Attempt, Error: &msg, Finished: true}); err != nil {
+			return err
+		}
+		return h.Failed(wctx, tn, &run.Job, msg)
+	})
+	if err != nil {
+		e.cfg.Logger.Error("recording job failure", "job", run.Job.Handle, "err", err)
+	}
+	if final {
+		return river.JobCancel(herr)
+	}
+	return herr
+}
+
+// backoff doubles the delay per attempt, with ±25% jitter.
+type backoff struct{ base time.Duration }
+
+func (b backoff) delay(attempt int) time.Duration {
+	d := b.base << min(max(attempt-1, 0), 10)
+	return d + time.Duration((rand.Float64()-0.5)*0.5*float64(d))
+}
+
+func (b backoff) NextRetry(job *rivertype.JobRow) time.Time {
+	return time.Now().Add(b.delay(job.Attempt))
+}

@@ -1,0 +1,199 @@
+package service
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/opusblocks/opus/internal/agents"
+	"github.com/opusblocks/opus/internal/contract"
+	"github.com/opusblocks/opus/internal/domain"
+	"github.com/opusblocks/opus/internal/jobs"
+	"github.com/opusblocks/opus/internal/store"
+)
+
+// JobOptions are the options of any command that starts a job.
+type JobOptions struct {
+	IdempotencyKey string // "" = a fresh key
+}
+
+func (o JobOptions) key() string {
+	if o.IdempotencyKey != "" {
+		return o.IdempotencyKey
+	}
+	return domain.NewID()
+}
+
+// ExtractFacts queues fact extraction for a document. A document already
+// being extracted returns its running job instead of starting another.
+func (s *Service) ExtractFacts(ctx context.Context, a Actor, handle string, opt JobOptions) (*domain.Job, error) {
+	var job *domain.Job
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		tn := tx.Tenant(a.OwnerID)
+		d, err := s.resolveDoc(ctx, tn, handle)
+		if err != nil {
+			return err
+		}
+		if prev, err := tn.JobByKey(ctx, opt.key()); err == nil && opt.IdempotencyKey != "" {
+			job = prev
+			return nil
+		}
+		if d.State == domain.DocExtracting {
+			if active, err := tn.ActiveJobFor(ctx, domain.KindExtractFacts, d.ID); err == nil {
+				job = active
+				return nil
+			}
+		}
+		if err := tn.SetDocumentState(ctx, d.ID, domain.DocExtracting, nil); err != nil {
+			return err
+		}
+		job, err = s.Engine.Enqueue(ctx, tx, a.OwnerID, &domain.Job{Kind: domain.KindExtractFacts, TargetID: d.ID, IdempotencyKey: opt.key(), TraceID: a.TraceID})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.DB.Tenant(a.OwnerID).JobByID(ctx, job.ID)
+}
+
+type extractHandler struct{ s *Service }
+
+func (h extractHandler) Handle(ctx context.Context, r *jobs.Run) error {
+	tn := r.Tenant()
+	d, err := tn.DocumentByID(ctx, r.Job.TargetID)
+	if err != nil {
+		return jobs.Permanent(err)
+	}
+	pages, err := tn.DocumentPages(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	ex, err := h.s.agents(r.Record).Extract(ctx, d.Title, pages, r.Progress)
+	if err != nil {
+		return err
+	}
+	return r.Complete(ctx, func(tx *store.Tx) error {
+		ttn := tx.Tenant(r.OwnerID)
+		for _, f := range ex.Facts {
+			page, quote, runID := f.Page, f.Quote, f.RunID
+			fact := &domain.Fact{Origin: domain.OriginExtracted, DocumentID: &d.ID, Page: &page, Quote: &quote, Text: f.Text, Kind: f.Kind, RunID: &runID}
+			if _, err := ttn.InsertFact(ctx, fact, f.TextKey); err != nil {
+				return err
+			}
+		}
+		return ttn.SetDocumentState(ctx, d.ID, domain.DocFactsReady, nil)
+	})
+}
+
+func (h extractHandler) Failed(ctx context.Context, tn *store.Tenant, job *domain.Job, reason string) error {
+	return tn.SetDocumentState(ctx, job.TargetID, domain.DocFailed, &reason)
+}
+
+// FactFilter narrows Facts.
+type FactFilter struct {
+	Doc       string // document handle, "" = all
+	Retracted bool   // include retracted facts
+}
+
+// Facts lists the owner's facts.
+func (s *Service) Facts(ctx context.Context, a Actor, f FactFilter) ([]domain.Fact, error) {
+	tn := s.DB.Tenant(a.OwnerID)
+	ff := store.FactFilter{State: domain.FactActive}
+	if f.Retracted {
+		ff.State = ""
+	}
+	if f.Doc != "" {
+		d, err := s.resolveDoc(ctx, tn, f.Doc)
+		if err != nil {
+			return nil, err
+		}
+		ff.DocumentID = d.ID
+	}
+	return tn.Facts(ctx, ff)
+}
+
+// Fact shows one fact.
+func (s *Service) Fact(ctx context.Context, a Actor, handle string) (*domain.Fact, error) {
+	seq, err := domain.ParseHandle(domain.FactPrefix, handle)
+	if err != nil {
+		return nil, err
+	}
+	return s.DB.Tenant(a.OwnerID).Fact(ctx, seq)
+}
+
+// SearchFacts searches the owner's facts.
+func (s *Service) SearchFacts(ctx context.Context, a Actor, query string, limit int) ([]domain.Fact, error) {
+	if strings.TrimSpace(query) == "" {
+		return nil, domain.Errorf(domain.Invalid, "empty search query")
+	}
+	if limit <= 0 {
+		limit = 20
+	}
+	return s.DB.Tenant(a.OwnerID).SearchFacts(ctx, query, limit)
+}
+
+// AddFact stores a manual fact with its source note.
+func (s *Service) AddFact(ctx context.Context, a Actor, text, source, kind string) (*domain.Fact, error) {
+	text, source = strings.TrimSpace(text), strings.TrimSpace(source)
+	switch {
+	case text == "":
+		return nil, domain.Errorf(domain.Invalid, "fact text is empty")
+	case len(text) > 300:
+		return nil, domain.Errorf(domain.Invalid, "fact text is %d characters; at most 300 (one atomic statement)", len(text))
+	case source == "":
+		return nil, domain.Errorf(domain.Invalid, "a manual fact needs --source (where it comes from, e.g. \"Lab notebook 2024-03-02\")")
+	}
+	if kind == "" {
+		kind = "finding"
+	}
+	if !slices.Contains(contract.FactKinds, kind) {
+		return nil, domain.Errorf(domain.Invalid, "unknown kind %q; use one of %s", kind, strings.Join(contract.FactKinds, ", "))
+	}
+	f := &domain.Fact{Origin: domain.OriginManual, Text: text, Kind: kind, SourceNote: &source}
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.Tenant(a.OwnerID).InsertFact(ctx, f, agents.TextKey(text))
+		return err
+	})
+	return f, err
+}
+
+// RetractFact retracts a fact; verified paragraphs citing it become stale.
+func (s *Service) RetractFact(ctx context.Context, a Actor, handle string) (*domain.Fact, []string, error) {
+	seq, err := domain.ParseHandle(domain.FactPrefix, handle)
+	if err != nil {
+		return nil, nil, err
+	}
+	var stale []string
+	var f *domain.Fact
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		tn := tx.Tenant(a.OwnerID)
+		if f, err = tn.Fact(ctx, seq); err != nil {
+			return err
+		}
+		if f.State == domain.FactRetracted {
+			return domain.Errorf(domain.Conflict, "%s is already retracted", f.Handle)
+		}
+		if err := tn.RetractFact(ctx, f.ID); err != nil {
+			return err
+		}
+		ids, err := tn.ParagraphsCitingFact(ctx, f.ID)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			p, err := tn.ParagraphByID(ctx, id)
+			if err != nil {
+				return err
+			}
+			if p.State == domain.ParaVerified {
+				if err := tn.SetParagraphState(ctx, id, domain.ParaStale, strPtr("cites retracted fact "+f.Handle)); err != nil {
+					return err
+				}
+				stale = append(stale, p.Handle)
+			}
+		}
+		f.State = domain.FactRetracted
+		return nil
+	})
+	return f, stale, err
+}

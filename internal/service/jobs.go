@@ -1,0 +1,118 @@
+package service
+
+import (
+	"context"
+
+	"github.com/opusblocks/opus/internal/domain"
+	"github.com/opusblocks/opus/internal/store"
+)
+
+func (s *Service) resolveJob(ctx context.Context, a Actor, handle string) (*domain.Job, error) {
+	seq, err := domain.ParseHandle(domain.JobPrefix, handle)
+	if err != nil {
+		return nil, err
+	}
+	return s.DB.Tenant(a.OwnerID).Job(ctx, seq)
+}
+
+// Jobs lists the owner's most recent jobs.
+func (s *Service) Jobs(ctx context.Context, a Actor, limit int) ([]domain.Job, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	return s.DB.Tenant(a.OwnerID).Jobs(ctx, limit)
+}
+
+// Job shows one job.
+func (s *Service) Job(ctx context.Context, a Actor, handle string) (*domain.Job, error) {
+	return s.resolveJob(ctx, a, handle)
+}
+
+// WaitJob blocks until a job is finished. Jobs make progress only where
+// workers run: in this process once the engine is started, or in a server.
+func (s *Service) WaitJob(ctx context.Context, a Actor, jobID string, progress func(done, total int)) (*domain.Job, error) {
+	if progress != nil {
+		s.Engine.OnProgress(jobID, progress)
+		defer s.Engine.OnProgress(jobID, nil)
+	}
+	return s.Engine.Wait(ctx, a.OwnerID, jobID)
+}
+
+// CancelJob cancels a queued or running job.
+func (s *Service) CancelJob(ctx context.Context, a Actor, handle string) (*domain.Job, error) {
+	j, err := s.resolveJob(ctx, a, handle)
+	if err != nil {
+		return nil, err
+	}
+	return s.Engine.Cancel(ctx, a.OwnerID, j)
+}
+
+// RetryJob queues a failed or cancelled job again and puts its target back
+// into the state the job expects.
+func (s *Service) RetryJob(ctx context.Context, a Actor, handle string) (*domain.Job, error) {
+	j, err := s.resolveJob(ctx, a, handle)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.Engine.Retry(ctx, a.OwnerID, j)
+	if err != nil {
+		return nil, err
+	}
+	tn := s.DB.Tenant(a.OwnerID)
+	switch j.Kind {
+	case domain.KindExtractFacts:
+		err = tn.SetDocumentState(ctx, j.TargetID, domain.DocExtracting, nil)
+	case domain.KindGenerateParagraph:
+		err = tn.SetParagraphState(ctx, j.TargetID, domain.ParaQueued, nil)
+	case domain.KindVerifyParagraph:
+		err = tn.SetParagraphState(ctx, j.TargetID, domain.ParaVerifying, nil)
+	}
+	return out, err
+}
+
+// RunFilter narrows Runs.
+type RunFilter struct {
+	Job   string // job handle
+	Agent string
+	Limit int
+}
+
+// Runs lists the owner's runs, newest first. Bodies are left out of lists.
+func (s *Service) Runs(ctx context.Context, a Actor, f RunFilter) ([]domain.Run, error) {
+	rf := store.RunFilter{Agent: f.Agent, Limit: f.Limit}
+	if rf.Limit <= 0 {
+		rf.Limit = 50
+	}
+	if f.Job != "" {
+		j, err := s.resolveJob(ctx, a, f.Job)
+		if err != nil {
+			return nil, err
+		}
+		rf.JobID = j.ID
+	}
+	runs, err := s.DB.Tenant(a.OwnerID).Runs(ctx, rf)
+	if err != nil {
+		return nil, err
+	}
+	for i := range runs {
+		runs[i].Request, runs[i].Response = "", nil
+	}
+	return runs, nil
+}
+
+// Run shows one run. Writer and verifier bodies may hold unverified
+// sentences, so they are shown only with diagnostics.
+func (s *Service) Run(ctx context.Context, a Actor, handle string, diagnostics bool) (*domain.Run, error) {
+	seq, err := domain.ParseHandle(domain.RunPrefix, handle)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.DB.Tenant(a.OwnerID).Run(ctx, seq)
+	if err != nil {
+		return nil, err
+	}
+	if !diagnostics {
+		redactRun(r)
+	}
+	return r, nil
+}

@@ -1,0 +1,563 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/opusblocks/opus/internal/agents"
+	"github.com/opusblocks/opus/internal/contract"
+	"github.com/opusblocks/opus/internal/domain"
+	"github.com/opusblocks/opus/internal/jobs"
+	"github.com/opusblocks/opus/internal/spec"
+	"github.com/opusblocks/opus/internal/store"
+)
+
+// GenerateParagraph validates a spec, snapshots its allowed facts and queues
+// generation. An invalid spec creates nothing.
+func (s *Service) GenerateParagraph(ctx context.Context, a Actor, specData []byte, opt JobOptions) (*domain.Paragraph, *domain.Job, error) {
+	sp, err := spec.Parse(specData)
+	if err != nil {
+		return nil, nil, domain.Wrap(err, domain.Invalid, "%s", err.Error())
+	}
+	var p *domain.Paragraph
+	var job *domain.Job
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		tn := tx.Tenant(a.OwnerID)
+		if opt.IdempotencyKey != "" {
+			if prev, err := tn.JobByKey(ctx, opt.IdempotencyKey); err == nil {
+				job = prev
+				p, err = tn.ParagraphByID(ctx, prev.TargetID)
+				return err
+			}
+		}
+		must := map[string]bool{}
+		for _, h := range sp.MustUse {
+			must[strings.ToUpper(h)] = true
+		}
+		var allowed []store.AllowedFact
+		for i, h := range sp.Facts {
+			seq, err := domain.ParseHandle(domain.FactPrefix, h)
+			if err != nil {
+				return domain.Errorf(domain.Invalid, "invalid spec: /facts/%d: %s", i, domain.ErrorMessage(err))
+			}
+			f, err := tn.Fact(ctx, seq)
+			if err != nil {
+				return domain.Errorf(domain.Invalid, "invalid spec: /facts/%d: fact %s does not exist (see 'opus facts list')", i, h)
+			}
+			if f.State != domain.FactActive {
+				return domain.Errorf(domain.Invalid, "invalid spec: /facts/%d: fact %s is retracted; remove it from the spec", i, h)
+			}
+			allowed = append(allowed, store.AllowedFact{FactID: f.ID, MustUse: must[f.Handle]})
+		}
+		p = &domain.Paragraph{Spec: string(sp.Canonical()), SpecHash: sp.Hash(), State: domain.ParaQueued}
+		if err := tn.CreateParagraph(ctx, p, allowed); err != nil {
+			return err
+		}
+		job, err = s.Engine.Enqueue(ctx, tx, a.OwnerID, &domain.Job{Kind: domain.KindGenerateParagraph, TargetID: p.ID, IdempotencyKey: opt.key(), TraceID: a.TraceID})
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, job, nil
+}
+
+// writerInput builds the writer's whole input from the spec and the allowed
+// facts, and from nothing else (contract §2): no other facts, no document
+// text, no other paragraphs.
+func writerInput(sp *spec.Spec, allowed []domain.Fact, must map[string]bool) contract.WriterInput {
+	in := contract.WriterInput{Section: sp.Section, Title: sp.Title, Intent: sp.Intent}
+	if sp.Style != nil {
+		st := contract.Style(*sp.Style)
+		in.Style = &st
+	}
+	if sp.Length != nil {
+		in.Length = contract.Length(*sp.Length)
+	} else {
+		in.Length = contract.Length{MinSentences: spec.DefaultMinSentences, MaxSentences: spec.DefaultMaxSentences}
+	}
+	for _, f := range allowed {
+		in.Facts = append(in.Facts, agents.FactForContract(f))
+		if must[f.ID] {
+			in.MustUse = append(in.MustUse, f.Handle)
+		}
+	}
+	return in
+}
+
+func loadSpec(p *domain.Paragraph) (*spec.Spec, error) {
+	sp, err := spec.Parse([]byte(p.Spec))
+	if err != nil {
+		return nil, jobs.Permanent(fmt.Errorf("stored spec of %s no longer parses: %w", p.Handle, err))
+	}
+	return sp, nil
+}
+
+type generateHandler struct{ s *Service }
+
+func (h generateHandler) Handle(ctx context.Context, r *jobs.Run) error {
+	tn := r.Tenant()
+	p, err := tn.ParagraphByID(ctx, r.Job.TargetID)
+	if err != nil {
+		return jobs.Permanent(err)
+	}
+	sp, err := loadSpec(p)
+	if err != nil {
+		return err
+	}
+	allowed, must, err := tn.AllowedFacts(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	if err := tn.SetParagraphState(ctx, p.ID, domain.ParaGenerating, nil); err != nil {
+		return err
+	}
+	drafts, err := h.s.agents(r.Record).Generate(ctx, writerInput(sp, allowed, must), h.s.cfg.RepairRounds)
+	if err != nil {
+		return err
+	}
+	ids := handleToID(allowed)
+	return r.Complete(ctx, func(tx *store.Tx) error {
+		ttn := tx.Tenant(r.OwnerID)
+		for _, d := range drafts {
+			runID := d.RunID
+			if _, err := ttn.AddRevision(ctx, p.ID, d.Origin, &runID, newSentences(d.Sentences, ids)); err != nil {
+				return err
+			}
+		}
+		return ttn.SetParagraphState(ctx, p.ID, outcome(drafts[len(drafts)-1].Sentences), nil)
+	})
+}
+
+func (h generateHandler) Failed(ctx context.Context, tn *store.Tenant, job *domain.Job, reason string) error {
+	return tn.SetParagraphState(ctx, job.TargetID, domain.ParaFailed, &reason)
+}
+
+// outcome is a paragraph's state after verification: verified only when
+// every sentence is supported and linked.
+func outcome(ss []agents.Checked) string {
+	if agents.AllSupported(ss) {
+		return domain.ParaVerified
+	}
+	return domain.ParaRejected
+}
+
+func handleToID(allowed []domain.Fact) map[string]string {
+	m := map[string]string{}
+	for _, f := range allowed {
+		m[f.Handle] = f.ID
+	}
+	return m
+}
+
+func newSentences(cs []agents.Checked, ids map[string]string) []store.NewSentence {
+	out := make([]store.NewSentence, len(cs))
+	for i, c := range cs {
+		ns := store.NewSentence{Text: c.Text, Verdict: domain.VerdictUnsupported, Reason: c.Reason}
+		if c.Supported {
+			ns.Verdict = domain.VerdictSupported
+		}
+		if c.VerifierRunID != "" {
+			id := c.VerifierRunID
+			ns.VerifierRunID = &id
+		}
+		for _, h := range c.FactIDs {
+			ns.FactIDs = append(ns.FactIDs, ids[h])
+		}
+		out[i] = ns
+	}
+	return out
+}
+
+type verifyHandler struct{ s *Service }
+
+func (h verifyHandler) Handle(ctx context.Context, r *jobs.Run) error {
+	tn := r.Tenant()
+	p, err := tn.ParagraphByID(ctx, r.Job.TargetID)
+	if err != nil {
+		return jobs.Permanent(err)
+	}
+	allowed, _, err := tn.AllowedFacts(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	rev, err := currentRevision(ctx, tn, p)
+	if err != nil {
+		return jobs.Permanent(err)
+	}
+	facts := map[string]contract.Fact{}
+	for _, f := range allowed {
+		facts[f.Handle] = agents.FactForContract(f)
+	}
+	var sents []contract.Sentence
+	for _, s := range rev.Sentences {
+		sents = append(sents, contract.Sentence{Text: s.Text, FactIDs: s.Facts})
+	}
+	checked, err := h.s.agents(r.Record).Verify(ctx, sents, facts)
+	if err != nil {
+		return err
+	}
+	return r.Complete(ctx, func(tx *store.Tx) error {
+		ttn := tx.Tenant(r.OwnerID)
+		var vs []store.Verdict
+		for i, c := range checked {
+			v := store.Verdict{Ordinal: i, Verdict: domain.VerdictUnsupported, Reason: c.Reason}
+			if c.Supported {
+				v.Verdict = domain.VerdictSupported
+			}
+			if c.VerifierRunID != "" {
+				id := c.VerifierRunID
+				v.VerifierRunID = &id
+			}
+			vs = append(vs, v)
+		}
+		if err := ttn.SetVerdicts(ctx, p.ID, rev.N, vs); err != nil {
+			return err
+		}
+		return ttn.SetParagraphState(ctx, p.ID, outcome(checked), nil)
+	})
+}
+
+func (h verifyHandler) Failed(ctx context.Context, tn *store.Tenant, job *domain.Job, reason string) error {
+	return tn.SetParagraphState(ctx, job.TargetID, domain.ParaFailed, &reason)
+}
+
+func currentRevision(ctx context.Context, tn *store.Tenant, p *domain.Paragraph) (*domain.Revision, error) {
+	revs, err := tn.Revisions(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	if p.CurrentRevision == nil || len(revs) == 0 {
+		return nil, domain.Errorf(domain.Conflict, "%s has no text yet (state %s)", p.Handle, p.State)
+	}
+	for i := range revs {
+		if revs[i].N == *p.CurrentRevision {
+			return &revs[i], nil
+		}
+	}
+	return nil, domain.Errorf(domain.Internal, "%s: current revision %d missing", p.Handle, *p.CurrentRevision)
+}
+
+func (s *Service) resolvePara(ctx context.Context, tn *store.Tenant, handle string) (*domain.Paragraph, error) {
+	seq, err := domain.ParseHandle(domain.ParaPrefix, handle)
+	if err != nil {
+		return nil, err
+	}
+	return tn.Paragraph(ctx, seq)
+}
+
+// Paragraphs lists the owner's paragraphs (states only, never text).
+func (s *Service) Paragraphs(ctx context.Context, a Actor) ([]domain.Paragraph, error) {
+	return s.DB.Tenant(a.OwnerID).Paragraphs(ctx)
+}
+
+// ParagraphView is what callers may see of a paragraph.
+type ParagraphView struct {
+	ID       string `json:"id"`
+	State    string `json:"state"`
+	Revision int    `json:"revision,omitempty"`
+	Section  string `json:"section"`
+	Error    string `json:"error,omitempty"`
+	// Text and Sentences are set only when the paragraph is verified, or
+	// marked as unverified in a diagnostics view.
+	Text        string            `json:"text,omitempty"`
+	Sentences   []domain.Sentence `json:"sentences,omitempty"`
+	Diagnostics bool              `json:"diagnostics,omitempty"`
+	// Reasons say why an unverified paragraph is not shown.
+	Reasons []string `json:"reasons,omitempty"`
+}
+
+// Displayable is the verify-before-display rule (contract §1): a paragraph's
+// text may leave the system only when it is verified and every sentence of
+// its current revision is supported and linked. Every path that shows text
+// goes through ShowParagraph, Trace or RunForDisplay, which call this.
+func Displayable(p *domain.Paragraph, rev *domain.Revision) bool {
+	if p.State != domain.ParaVerified || rev == nil || len(rev.Sentences) == 0 {
+		return false
+	}
+	for _, s := range rev.Sentences {
+		if s.Verdict != domain.VerdictSupported || len(s.Facts) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// ShowParagraph returns a paragraph's text if it is displayable; otherwise
+// the state and reasons, and a NotVerified error (unless diagnostics, where
+// unverified sentences are returned marked as such).
+func (s *Service) ShowParagraph(ctx context.Context, a Actor, handle string, diagnostics bool) (*ParagraphView, error) {
+	tn := s.DB.Tenant(a.OwnerID)
+	p, err := s.resolvePara(ctx, tn, handle)
+	if err != nil {
+		return nil, err
+	}
+	v := &ParagraphView{ID: p.Handle, State: p.State}
+	if sp, err := spec.Parse([]byte(p.Spec)); err == nil {
+		v.Section = sp.Section
+	}
+	if p.Error != nil {
+		v.Error = *p.Error
+	}
+	var rev *domain.Revision
+	if p.CurrentRevision != nil {
+		v.Revision = *p.CurrentRevision
+		if rev, err = currentRevision(ctx, tn, p); err != nil {
+			return nil, err
+		}
+	}
+	if Displayable(p, rev) {
+		v.Sentences = rev.Sentences
+		v.Text = joinSentences(rev.Sentences)
+		return v, nil
+	}
+	v.Reasons = reasons(p, rev)
+	if diagnostics && rev != nil {
+		v.Diagnostics = true
+		v.Sentences = rev.Sentences
+		return v, nil
+	}
+	return v, domain.Errorf(domain.NotVerified, "%s is %s, not verified: its text is not shown (%s); see 'opus para show %s --diagnostics'",
+		p.Handle, p.State, strings.Join(v.Reasons, "; "), p.Handle)
+}
+
+func joinSentences(ss []domain.Sentence) string {
+	parts := make([]string, len(ss))
+	for i, s := range ss {
+		parts[i] = s.Text
+	}
+	return strings.Join(parts, " ")
+}
+
+func reasons(p *domain.Paragraph, rev *domain.Revision) []string {
+	var out []string
+	if p.Error != nil {
+		out = append(out, *p.Error)
+	}
+	if rev != nil {
+		for _, s := range rev.Sentences {
+			if s.Verdict != domain.VerdictSupported {
+				r := s.Verdict
+				if s.Reason != nil {
+					r = *s.Reason
+				}
+				out = append(out, fmt.Sprintf("sentence %d: %s", s.Ordinal+1, r))
+			}
+		}
+	}
+	if len(out) == 0 {
+		switch p.State {
+		case domain.ParaQueued, domain.ParaGenerating, domain.ParaVerifying:
+			out = append(out, "still being written; wait with 'opus jobs wait'")
+		default:
+			out = append(out, "no verified revision")
+		}
+	}
+	return out
+}
+
+var markerRe = regexp.MustCompile(`\[\s*(F\d+(?:\s*[,;]\s*F\d+)*)\s*\]`)
+
+// ParseEdited reads an edited paragraph: one sentence per line, citations as
+// [F3] or [F3, F7] markers; lines starting with # are comments.
+func ParseEdited(text string) ([]contract.Sentence, error) {
+	var out []contract.Sentence
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		s := contract.Sentence{Text: line, FactIDs: []string{}}
+		seen := map[string]bool{}
+		for _, m := range markerRe.FindAllStringSubmatch(line, -1) {
+			for _, h := range regexp.MustCompile(`F\d+`).FindAllString(m[1], -1) {
+				if !seen[h] {
+					seen[h] = true
+					s.FactIDs = append(s.FactIDs, h)
+				}
+			}
+		}
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return nil, domain.Errorf(domain.Invalid, "the edited paragraph has no sentences; nothing was changed")
+	}
+	return out, nil
+}
+
+// EditTemplate is the current revision as ParseEdited reads it, for $EDITOR.
+func (s *Service) EditTemplate(ctx context.Context, a Actor, handle string) (string, error) {
+	tn := s.DB.Tenant(a.OwnerID)
+	p, err := s.resolvePara(ctx, tn, handle)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Editing %s. One sentence per line; cite facts with markers like [F3].\n# Lines starting with # are ignored. Save and quit to re-verify.\n", p.Handle)
+	allowed, _, err := tn.AllowedFacts(ctx, p.ID)
+	if err != nil {
+		return "", err
+	}
+	for _, f := range allowed {
+		fmt.Fprintf(&b, "# [%s] %s\n", f.Handle, f.Text)
+	}
+	if rev, err := currentRevision(ctx, tn, p); err == nil {
+		for _, s := range rev.Sentences {
+			text := s.Text
+			if !markerRe.MatchString(text) && len(s.Facts) > 0 {
+				text += " [" + strings.Join(s.Facts, ", ") + "]"
+			}
+			b.WriteString(text + "\n")
+		}
+	}
+	return b.String(), nil
+}
+
+// EditParagraph stores edited sentences as a new revision and queues its
+// verification. Citing a fact outside the paragraph's allowed set is refused.
+func (s *Service) EditParagraph(ctx context.Context, a Actor, handle, text string, opt JobOptions) (*domain.Paragraph, *domain.Job, error) {
+	sents, err := ParseEdited(text)
+	if err != nil {
+		return nil, nil, err
+	}
+	var p *domain.Paragraph
+	var job *domain.Job
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		tn := tx.Tenant(a.OwnerID)
+		if p, err = s.resolvePara(ctx, tn, handle); err != nil {
+			return err
+		}
+		switch p.State {
+		case domain.ParaVerified, domain.ParaRejected, domain.ParaStale, domain.ParaFailed:
+		default:
+			return domain.Errorf(domain.Conflict, "%s is %s; wait for its job to finish before editing", p.Handle, p.State)
+		}
+		allowed, _, err := tn.AllowedFacts(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		ids := handleToID(allowed)
+		var ns []store.NewSentence
+		for i, st := range sents {
+			n := store.NewSentence{Text: st.Text, Verdict: domain.VerdictPending}
+			for _, h := range st.FactIDs {
+				id, ok := ids[h]
+				if !ok {
+					return domain.Errorf(domain.Invalid, "line %d cites %s, which is not among %s's allowed facts; allowed: %s", i+1, h, p.Handle, handles(allowed))
+				}
+				n.FactIDs = append(n.FactIDs, id)
+			}
+			ns = append(ns, n)
+		}
+		if _, err := tn.AddRevision(ctx, p.ID, domain.RevEdit, nil, ns); err != nil {
+			return err
+		}
+		if err := tn.SetParagraphState(ctx, p.ID, domain.ParaVerifying, nil); err != nil {
+			return err
+		}
+		job, err = s.Engine.Enqueue(ctx, tx, a.OwnerID, &domain.Job{Kind: domain.KindVerifyParagraph, TargetID: p.ID, IdempotencyKey: opt.key(), TraceID: a.TraceID})
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, job, nil
+}
+
+func handles(fs []domain.Fact) string {
+	hs := make([]string, len(fs))
+	for i, f := range fs {
+		hs[i] = f.Handle
+	}
+	return strings.Join(hs, ", ")
+}
+
+// Trace is everything that produced a paragraph, rebuilt from the database.
+type Trace struct {
+	Paragraph ParagraphView     `json:"paragraph"`
+	Spec      json.RawMessage   `json:"spec"`
+	Allowed   []domain.Fact     `json:"allowed_facts"`
+	Jobs      []domain.Job      `json:"jobs"`
+	Runs      []domain.Run      `json:"runs"`
+	Revisions []domain.Revision `json:"revisions"`
+	// Redacted is true when sentence texts and model outputs were withheld
+	// because the paragraph is not verified (use diagnostics to see them).
+	Redacted bool `json:"redacted"`
+}
+
+// TraceParagraph gathers the spec, allowed facts with quotes, jobs, runs,
+// revisions, sentences, links and verdicts of a paragraph. Unless the
+// paragraph is displayable or diagnostics is asked for, texts are withheld.
+func (s *Service) TraceParagraph(ctx context.Context, a Actor, handle string, diagnostics bool) (*Trace, error) {
+	tn := s.DB.Tenant(a.OwnerID)
+	p, err := s.resolvePara(ctx, tn, handle)
+	if err != nil {
+		return nil, err
+	}
+	view, err := s.ShowParagraph(ctx, a, handle, diagnostics)
+	if err != nil && domain.ErrorCode(err) != domain.NotVerified {
+		return nil, err
+	}
+	tr := &Trace{Paragraph: *view, Spec: json.RawMessage(p.Spec)}
+	if tr.Allowed, _, err = tn.AllowedFacts(ctx, p.ID); err != nil {
+		return nil, err
+	}
+	all, err := tn.Jobs(ctx, 1<<30)
+	if err != nil {
+		return nil, err
+	}
+	var jobIDs []string
+	for _, j := range all {
+		if j.TargetID == p.ID {
+			tr.Jobs = append(tr.Jobs, j)
+			jobIDs = append(jobIDs, j.ID)
+		}
+	}
+	for _, id := range jobIDs {
+		rs, err := tn.Runs(ctx, store.RunFilter{JobID: id})
+		if err != nil {
+			return nil, err
+		}
+		tr.Runs = append(tr.Runs, rs...)
+	}
+	if tr.Revisions, err = tn.Revisions(ctx, p.ID); err != nil {
+		return nil, err
+	}
+	if !diagnostics {
+		// Only supported sentences of a displayable paragraph keep their text;
+		// model bodies of writer and verifier runs carry drafts, so they go too.
+		shown := view.Text != ""
+		for i := range tr.Revisions {
+			for j := range tr.Revisions[i].Sentences {
+				st := &tr.Revisions[i].Sentences[j]
+				if !shown || st.Verdict != domain.VerdictSupported {
+					st.Text = withheld
+					tr.Redacted = true
+				}
+			}
+		}
+		for i := range tr.Runs {
+			tr.Redacted = redactRun(&tr.Runs[i]) || tr.Redacted
+		}
+	}
+	return tr, nil
+}
+
+const withheld = "[withheld: not verified; use --diagnostics]"
+
+// redactRun withholds the bodies of writer and verifier runs, which carry
+// draft sentences that may be unverified; it reports whether it did.
+func redactRun(r *domain.Run) bool {
+	if r.Agent != string(contract.Writer) && r.Agent != string(contract.Verifier) {
+		return false
+	}
+	r.Request = withheld
+	if r.Response != nil {
+		w := withheld
+		r.Response = &w
+	}
+	return true
+}

@@ -1,0 +1,123 @@
+// Package service is opus's use cases: what the CLI and the HTTP API call.
+// It is the one layer that enforces the grounded-generation contract for
+// every caller; the adapters above it only parse input and print output.
+package service
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"sync"
+
+	"github.com/opusblocks/opus/internal/agents"
+	"github.com/opusblocks/opus/internal/blobs"
+	"github.com/opusblocks/opus/internal/contract"
+	"github.com/opusblocks/opus/internal/domain"
+	"github.com/opusblocks/opus/internal/jobs"
+	"github.com/opusblocks/opus/internal/llm"
+	"github.com/opusblocks/opus/internal/pdftext"
+	"github.com/opusblocks/opus/internal/store"
+)
+
+// Config holds the service's settings.
+type Config struct {
+	DataDir        string // blobs live under DataDir/blobs
+	CacheDir       string // compiled PDF engine cache ("" = none)
+	MaxUploadBytes int64
+	MaxPages       int
+	RepairRounds   int
+	Provider       llm.Provider
+	Model          string
+	Temperature    float64
+	Prompts        map[contract.Agent]string
+	Jobs           jobs.Config
+	Logger         *slog.Logger
+}
+
+// Defaults from operational-plan.md.
+const (
+	DefaultMaxUploadBytes = 50 << 20
+	DefaultMaxPages       = 2000
+	DefaultRepairRounds   = 2
+)
+
+// Service is opus's application layer.
+type Service struct {
+	DB     *store.DB
+	Engine *jobs.Engine
+	cfg    Config
+	blobs  blobs.Store
+
+	pdfOnce sync.Once
+	pdf     *pdftext.Extractor
+	pdfErr  error
+}
+
+// New wires a service over an open database.
+func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = DefaultMaxUploadBytes
+	}
+	if cfg.MaxPages <= 0 {
+		cfg.MaxPages = DefaultMaxPages
+	}
+	if cfg.RepairRounds < 0 {
+		cfg.RepairRounds = DefaultRepairRounds
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.Jobs.Logger == nil {
+		cfg.Jobs.Logger = cfg.Logger
+	}
+	if cfg.Provider == nil {
+		return nil, errors.New("service: no provider configured")
+	}
+	eng, err := jobs.New(ctx, db, cfg.Jobs)
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{DB: db, Engine: eng, cfg: cfg, blobs: blobs.Store{Dir: filepath.Join(cfg.DataDir, "blobs")}}
+	eng.Register(domain.KindExtractFacts, extractHandler{s})
+	eng.Register(domain.KindGenerateParagraph, generateHandler{s})
+	eng.Register(domain.KindVerifyParagraph, verifyHandler{s})
+	return s, nil
+}
+
+// Close releases the PDF engine.
+func (s *Service) Close() error {
+	if s.pdf != nil {
+		return s.pdf.Close()
+	}
+	return nil
+}
+
+// Owner resolves (creating on first use) a CLI profile.
+func (s *Service) Profile(ctx context.Context, name string) (domain.Owner, error) {
+	if name == "" {
+		return domain.Owner{}, domain.Errorf(domain.Invalid, "profile name is empty")
+	}
+	return s.DB.EnsureOwner(ctx, "profile", name)
+}
+
+// agents returns the agents for one job, recording each call on run.
+func (s *Service) agents(record func(*domain.Run)) *agents.Agents {
+	return &agents.Agents{Provider: s.cfg.Provider, Model: s.cfg.Model, Temperature: s.cfg.Temperature, Prompts: s.cfg.Prompts, Record: record}
+}
+
+func (s *Service) extractor(ctx context.Context) (*pdftext.Extractor, error) {
+	s.pdfOnce.Do(func() {
+		s.pdf, s.pdfErr = pdftext.New(ctx, pdftext.Options{CacheDir: s.cfg.CacheDir, MaxPages: s.cfg.MaxPages})
+	})
+	return s.pdf, s.pdfErr
+}
+
+// Actor is who is calling: the owner and the trace id of this invocation.
+type Actor struct {
+	OwnerID string
+	TraceID string
+}
+
+func strPtr(s string) *string { return &s }

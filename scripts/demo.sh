@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# make demo: add a real paper, extract anchored facts, write a verified paragraph, show it.
+# Runs offline in ./.demo (a fresh data directory each time); needs no API key.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export OPUS_HOME="$PWD/.demo" OPUS_PROVIDER=offline
+rm -rf "$OPUS_HOME"
+opus=./bin/opus
+set -x
+$opus doc add testdata/pdf/cermine_test2.pdf
+$opus facts extract D1
+$opus facts list --doc D1 | head -8
+$opus para generate testdata/demo-spec.yaml
+$opus para trace P1 | head -40
