@@ -9,6 +9,7 @@ opus=./bin/opus
 set -x
 $opus doc add testdata/pdf/cermine_test2.pdf
 $opus facts extract D1
-$opus facts list --doc D1 | head -8
+$opus facts list --doc D1 | sed -n 1,8p
 $opus para generate testdata/demo-spec.yaml
-$opus para trace P1 | head -40
+$opus para show P1
+$opus para trace P1 | sed -n 1,45p

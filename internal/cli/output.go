@@ -30,7 +30,11 @@ func (a *app) printJSON(v any) error {
 // table prints rows under a header, aligned.
 func (a *app) table(header []string, rows [][]string) {
 	tw := tabwriter.NewWriter(a.io.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, styleHeader.Render(strings.Join(header, "\t")))
+	cells := make([]string, len(header))
+	for i, h := range header {
+		cells[i] = styleHeader.Render(h) // per cell: lipgloss expands tabs
+	}
+	fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	for _, r := range rows {
 		fmt.Fprintln(tw, strings.Join(r, "\t"))
 	}

@@ -230,7 +230,8 @@ func (a *app) printTrace(tr *service.Trace) {
 		}
 	}
 	if tr.Redacted {
-		fmt.Fprintln(w, styleDim.Render("\nUnverified texts are withheld; add --diagnostics to see them."))
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, styleDim.Render("Unverified texts are withheld; add --diagnostics to see them."))
 	}
 }
 

@@ -483,8 +483,9 @@ type Trace struct {
 	Jobs      []domain.Job      `json:"jobs"`
 	Runs      []domain.Run      `json:"runs"`
 	Revisions []domain.Revision `json:"revisions"`
-	// Redacted is true when sentence texts and model outputs were withheld
-	// because the paragraph is not verified (use diagnostics to see them).
+	// Redacted is true when sentence texts were withheld because they are not
+	// verified (use diagnostics to see them). Writer and verifier run bodies
+	// are always withheld here without diagnostics.
 	Redacted bool `json:"redacted"`
 }
 
@@ -540,7 +541,7 @@ func (s *Service) TraceParagraph(ctx context.Context, a Actor, handle string, di
 			}
 		}
 		for i := range tr.Runs {
-			tr.Redacted = redactRun(&tr.Runs[i]) || tr.Redacted
+			redactRun(&tr.Runs[i])
 		}
 	}
 	return tr, nil
@@ -549,15 +550,14 @@ func (s *Service) TraceParagraph(ctx context.Context, a Actor, handle string, di
 const withheld = "[withheld: not verified; use --diagnostics]"
 
 // redactRun withholds the bodies of writer and verifier runs, which carry
-// draft sentences that may be unverified; it reports whether it did.
-func redactRun(r *domain.Run) bool {
+// draft sentences that may be unverified.
+func redactRun(r *domain.Run) {
 	if r.Agent != string(contract.Writer) && r.Agent != string(contract.Verifier) {
-		return false
+		return
 	}
 	r.Request = withheld
 	if r.Response != nil {
 		w := withheld
 		r.Response = &w
 	}
-	return true
 }
