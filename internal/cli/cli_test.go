@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/opusblocks/opus/internal/cli"
+	"github.com/opusblocks/opus/internal/store/storetest"
 )
 
 const corpus = "../../../shared/corpus/pdf/"
@@ -280,4 +281,114 @@ func TestProfilesSeeNothingOfEachOther(t *testing.T) {
 	e.json(&fs, "facts", "list", "--profile", "alice")
 	assert.NotEmpty(t, fs)
 	assert.Contains(t, a("facts", "search", "mice"), "7 mice")
+}
+
+func TestDetachedJobRunsOnWaitAndJobsCommands(t *testing.T) {
+	e := newEnv(t)
+	e.ok("doc", "add", "../../testdata/pdf/cermine_test2.pdf")
+	var j struct {
+		ID    string `json:"id"`
+		State string `json:"state"`
+		Kind  string `json:"kind"`
+	}
+	e.json(&j, "facts", "extract", "D1", "--detach", "--idempotency-key", "extract-d1")
+	assert.Equal(t, "J1", j.ID)
+	assert.Equal(t, "queued", j.State)
+	e.json(&j, "facts", "extract", "D1", "--detach", "--idempotency-key", "extract-d1")
+	assert.Equal(t, "J1", j.ID, "same idempotency key, same job")
+
+	var d struct {
+		State string `json:"state"`
+	}
+	e.json(&d, "doc", "show", "D1")
+	assert.Equal(t, "extracting", d.State)
+
+	e.json(&j, "jobs", "wait", "J1")
+	assert.Equal(t, "succeeded", j.State)
+	e.json(&d, "doc", "show", "D1")
+	assert.Equal(t, "facts_ready", d.State)
+
+	r := e.run("jobs", "cancel", "J1")
+	assert.Equal(t, 4, r.code, "a finished job cannot be cancelled: %s", r.stderr)
+	r = e.run("jobs", "retry", "J1")
+	assert.Equal(t, 4, r.code)
+
+	var runs []struct {
+		Agent  string `json:"agent"`
+		Job    string `json:"job"`
+		Status string `json:"status"`
+	}
+	e.json(&runs, "runs", "list", "--job", "J1")
+	require.NotEmpty(t, runs)
+	for _, run := range runs {
+		assert.Equal(t, "librarian", run.Agent)
+		assert.Equal(t, "J1", run.Job)
+		assert.Equal(t, "ok", run.Status)
+	}
+
+	// A queued job can be cancelled; its document then reads failed.
+	e.ok("doc", "add", corpus+"grobid_gadr.pdf")
+	e.json(&j, "facts", "extract", "D2", "--detach")
+	e.json(&j, "jobs", "cancel", j.ID)
+	assert.Equal(t, "cancelled", j.State)
+	e.json(&d, "doc", "show", "D2")
+	assert.Equal(t, "failed", d.State)
+}
+
+func TestDocRemove(t *testing.T) {
+	e := newEnv(t)
+	e.ok("doc", "add", "../../testdata/pdf/cermine_test2.pdf")
+	e.ok("doc", "add", corpus+"grobid_gadr.pdf")
+	e.ok("facts", "extract", "D1")
+	e.ok("para", "generate", e.writeFile("spec.yaml", "section: results\nintent: x\nfacts: [F1, F2]\n"))
+	r := e.run("doc", "rm", "D1")
+	assert.Equal(t, 4, r.code, "facts used by P1: refused")
+	assert.Contains(t, r.stderr, "P1")
+
+	e.ok("doc", "rm", "D2")
+	r = e.run("doc", "show", "D2")
+	assert.Equal(t, 3, r.code)
+	blobs, _ := filepath.Glob(filepath.Join(e.home, "data", "blobs", "*", "*"))
+	assert.Len(t, blobs, 1, "the removed document's blob is gone, D1's stays")
+	e.ok("doc", "add", corpus+"grobid_gadr.pdf") // can be added again
+}
+
+func TestEditInEditor(t *testing.T) {
+	e := newEnv(t)
+	e.ok("facts", "add", "The trial enrolled 120 adult patients.", "--source", "registry")
+	e.ok("facts", "add", "The trial ran at four centres.", "--source", "registry")
+	e.ok("para", "generate", e.writeFile("spec.yaml", "section: methods\nintent: x\nfacts: [F1, F2]\n"))
+	// The "editor" keeps only the second sentence and cites it explicitly.
+	editor := e.writeFile("editor.sh", "#!/bin/sh\ngrep -v '^#' \"$1\" | sed -n 2p > \"$1.new\" && mv \"$1.new\" \"$1\"\n")
+	require.NoError(t, os.Chmod(editor, 0o700))
+	t.Setenv("EDITOR", editor)
+	t.Setenv("VISUAL", "")
+	var v paraView
+	e.json(&v, "para", "edit", "P1")
+	assert.Equal(t, "verified", v.State)
+	require.Len(t, v.Sentences, 1)
+	assert.Equal(t, []string{"F2"}, v.Sentences[0].Facts)
+}
+
+func TestMigratePostgres(t *testing.T) {
+	base := os.Getenv("OPUS_TEST_POSTGRES")
+	if base == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("OPUS_TEST_POSTGRES must be set in CI")
+		}
+		t.Skip("OPUS_TEST_POSTGRES not set")
+	}
+	e := newEnv(t)
+	dsn := storetest.PostgresSchema(t, base)
+	assert.Contains(t, e.ok("migrate", "--db", dsn), "postgres")
+	assert.Contains(t, e.ok("migrate", "--db", dsn), "up to date")
+	// The whole pipeline runs on it.
+	e.ok("doc", "add", "../../testdata/pdf/cermine_test2.pdf", "--db", dsn)
+	e.ok("facts", "extract", "D1", "--db", dsn)
+	var v paraView
+	e.json(&v, "para", "generate", e.writeFile("spec.yaml", "section: results\nintent: x\nfacts: [F1, F2, F3, F4]\n"), "--db", dsn)
+	assert.Equal(t, "verified", v.State)
+	r := e.run("migrate", "--db", "postgres://nobody@127.0.0.1:1/none?connect_timeout=2")
+	assert.Equal(t, 6, r.code, r.stderr)
+	assert.Equal(t, 1, strings.Count(strings.TrimSpace(r.stderr), "\n")+1)
 }

@@ -53,7 +53,7 @@ func (a *app) docCmd() *cobra.Command {
 					if d.Existed {
 						note = "already stored"
 					}
-					fmt.Fprintf(a.io.Out, "%s  %s  (%d pages, %s)\n", d.Handle, d.Filename, d.PageCount, note)
+					fmt.Fprintf(a.io.Out, "%s  %s  (%s, %s)\n", d.Handle, d.Filename, plural(d.PageCount, "page"), note)
 				}
 			}
 			if firstErr != nil {

@@ -78,3 +78,11 @@ func kv(w io.Writer, pairs ...string) {
 	}
 	tw.Flush()
 }
+
+// plural writes "1 page", "2 pages".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

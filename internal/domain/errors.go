@@ -5,6 +5,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Code classifies an error for the CLI's exit codes and the API's statuses.
@@ -31,14 +32,15 @@ type Error struct {
 func (e *Error) Error() string { return e.Message }
 func (e *Error) Unwrap() error { return e.Err }
 
-// Errorf builds an Error.
+// Errorf builds an Error. The message is kept to one line whatever the
+// arguments hold (library errors often span several).
 func Errorf(code Code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: oneLine(fmt.Sprintf(format, args...))}
 }
 
 // Wrap attaches a user-facing message to a cause.
 func Wrap(err error, code Code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: err}
+	return &Error{Code: code, Message: oneLine(fmt.Sprintf(format, args...)), Err: err}
 }
 
 // ErrorCode reports the code of err; errors that are not *Error are Internal.
@@ -63,11 +65,16 @@ func ErrorMessage(err error) string {
 	return "internal error: " + oneLine(err.Error())
 }
 
+// oneLine joins the lines of s with "; ".
 func oneLine(s string) string {
-	for i, r := range s {
-		if r == '\n' {
-			return s[:i]
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	var parts []string
+	for _, l := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }) {
+		if l = strings.TrimSpace(l); l != "" {
+			parts = append(parts, strings.TrimSuffix(l, ":"))
 		}
 	}
-	return s
+	return strings.Join(parts, "; ")
 }

@@ -198,6 +198,7 @@ func TestCorpusPapersEndToEnd(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, domain.JobSucceeded, wait(t, svc, a, j).State)
 			v, err := svc.ShowParagraph(ctx, a, p.Handle, false)
+			t.Logf("%s: %d facts, %s ends %s", d.Filename, len(facts), p.Handle, v.State)
 			switch v.State {
 			case domain.ParaVerified:
 				require.NoError(t, err)
