@@ -56,7 +56,7 @@ func (a *app) finishJob(ctx context.Context, j *domain.Job, what string) (*domai
 	}
 	start := time.Now()
 	done, err := a.svc.WaitJob(ctx, a.actor, j.ID, func(d, total int) {
-		a.progressf("%s %s: %d/%d (%s)", what, j.Handle, d, total, time.Since(start).Round(100*time.Millisecond))
+		a.progressf("%s (%s): step %d/%d, %s", what, j.Handle, d, total, time.Since(start).Round(100*time.Millisecond))
 	})
 	a.progressDone()
 	if err != nil {

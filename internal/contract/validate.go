@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/opusblocks/opus/internal/schemaerr"
+
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -110,8 +112,8 @@ func Validate(a Agent, output []byte) error {
 		return &OutputError{Agent: a, Problems: []Problem{{Message: jsonMessage(err)}}}
 	}
 	if err := sch.Validate(doc); err != nil {
-		ps := schemaProblems(err)
-		sortProblems(ps)
+		ps := schemaerr.Problems(err)
+		schemaerr.Sort(ps)
 		return &OutputError{Agent: a, Problems: ps}
 	}
 	return nil

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/opusblocks/opus/internal/schemaerr"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -88,7 +89,7 @@ func Parse(data []byte) (*Spec, error) {
 		return nil, err
 	}
 	if err := compiledSchema().Validate(doc); err != nil {
-		return nil, invalid(schemaProblems(err)...)
+		return nil, invalid(schemaerr.Problems(err)...)
 	}
 
 	// Round trip through JSON text: the struct then holds exactly what a
@@ -152,11 +153,11 @@ func (s Spec) normalized() Spec {
 func (s *Spec) crossCheck(maxDefaulted bool) []Problem {
 	var ps []Problem
 	if s.Intent == "" {
-		ps = append(ps, Problem{"/intent", "must not be blank"})
+		ps = append(ps, Problem{Path: "/intent", Message: "must not be blank"})
 	}
 	for i, id := range s.MustUse {
 		if !slices.Contains(s.Facts, id) {
-			ps = append(ps, Problem{fmt.Sprintf("/must_use/%d", i), id + " is not listed in facts"})
+			ps = append(ps, Problem{Path: fmt.Sprintf("/must_use/%d", i), Message: id + " is not listed in facts"})
 		}
 	}
 	if s.Length.MinSentences > s.Length.MaxSentences {
@@ -164,7 +165,7 @@ func (s *Spec) crossCheck(maxDefaulted bool) []Problem {
 		if maxDefaulted {
 			bound += ", the default"
 		}
-		ps = append(ps, Problem{"/length/min_sentences", "must be <= max_sentences (" + bound + ")"})
+		ps = append(ps, Problem{Path: "/length/min_sentences", Message: "must be <= max_sentences (" + bound + ")"})
 	}
 	return ps
 }

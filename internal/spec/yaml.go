@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/opusblocks/opus/internal/schemaerr"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -134,7 +135,7 @@ func (c *converter) value(n *yaml.Node, path string, depth int) any {
 				c.fail(path, "line %d: field names must be plain words", k.Line)
 				continue
 			}
-			p := path + "/" + escape(k.Value)
+			p := path + "/" + schemaerr.Escape(k.Value)
 			// yaml.Node keeps duplicate keys; a map would silently keep the
 			// last one, which is exactly the kind of typo to report.
 			if line, dup := seen[k.Value]; dup {
