@@ -7,8 +7,6 @@ package agents
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"time"
@@ -33,16 +31,6 @@ type Agents struct {
 // original answer and the one repair attempt).
 var ErrInvalidOutput = errors.New("invalid model output")
 
-// canonicalRequest is what identifies a call: the input hash is over it.
-type canonicalRequest struct {
-	Agent         contract.Agent `json:"agent"`
-	PromptVersion string         `json:"prompt_version"`
-	Model         string         `json:"model"`
-	Temperature   float64        `json:"temperature"`
-	Input         any            `json:"input"`
-	Repair        string         `json:"repair,omitempty"`
-}
-
 // call sends one request, validates its output against the agent's schema
 // and the extra check, and retries once with the validation error. Every
 // attempt is recorded. out receives the decoded output.
@@ -50,14 +38,13 @@ func (a *Agents) call(ctx context.Context, agent contract.Agent, input any, out 
 	repair := ""
 	for attempt := 0; attempt < 2; attempt++ {
 		req := llm.Request{Agent: agent, PromptVersion: a.Prompts[agent], Model: a.Model, Temperature: a.Temperature, Input: input, Repair: repair}
-		canon, err := json.Marshal(canonicalRequest{agent, req.PromptVersion, req.Model, req.Temperature, input, repair})
+		canon, hash, err := llm.Canonical(req)
 		if err != nil {
 			return nil, err
 		}
-		sum := sha256.Sum256(canon)
 		run := &domain.Run{
 			ID: domain.NewID(), Agent: string(agent), Provider: a.Provider.Name(), Model: a.Model,
-			PromptVersion: req.PromptVersion, Temperature: a.Temperature, InputHash: hex.EncodeToString(sum[:]), Request: string(canon),
+			PromptVersion: req.PromptVersion, Temperature: a.Temperature, InputHash: hash, Request: string(canon),
 		}
 		start := time.Now()
 		resp, err := a.Provider.Complete(ctx, req)

@@ -6,6 +6,9 @@ package llm
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 
 	"github.com/opusblocks/opus/internal/contract"
 )
@@ -40,4 +43,26 @@ type Provider interface {
 	// Name is recorded on every run: "offline", "openai", "replay".
 	Name() string
 	Complete(ctx context.Context, req Request) (Response, error)
+}
+
+// canonicalRequest is what identifies a call; the input hash is over it.
+type canonicalRequest struct {
+	Agent         contract.Agent `json:"agent"`
+	PromptVersion string         `json:"prompt_version"`
+	Model         string         `json:"model"`
+	Temperature   float64        `json:"temperature"`
+	Input         any            `json:"input"`
+	Repair        string         `json:"repair,omitempty"`
+}
+
+// Canonical returns the canonical JSON of a request (everything that decides
+// the answer) and its input hash, the hex sha256 of that JSON. Runs, the
+// cache and cassettes all key on this one hash.
+func Canonical(req Request) ([]byte, string, error) {
+	b, err := json.Marshal(canonicalRequest{req.Agent, req.PromptVersion, req.Model, req.Temperature, req.Input, req.Repair})
+	if err != nil {
+		return nil, "", err
+	}
+	sum := sha256.Sum256(b)
+	return b, hex.EncodeToString(sum[:]), nil
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
+	"text/template"
 
 	"github.com/opusblocks/opus"
 	"github.com/opusblocks/opus/internal/contract"
@@ -76,4 +78,43 @@ func parse(s string) (Prompt, error) {
 	}
 	p.Template = body
 	return p, nil
+}
+
+var (
+	parsed     map[contract.Agent]*template.Template
+	parsedErr  error
+	parsedOnce sync.Once
+)
+
+// Render fills an agent's template with its input (one of the contract
+// input types) and returns the prompt text and the prompt's version.
+func Render(agent contract.Agent, input any) (text, version string, err error) {
+	parsedOnce.Do(func() {
+		all, err := All()
+		if err != nil {
+			parsedErr = err
+			return
+		}
+		parsed = map[contract.Agent]*template.Template{}
+		for a, p := range all {
+			t, err := template.New(string(a)).Option("missingkey=error").Parse(p.Template)
+			if err != nil {
+				parsedErr = fmt.Errorf("prompts/%s.md: %w", a, err)
+				return
+			}
+			parsed[a] = t
+		}
+	})
+	if parsedErr != nil {
+		return "", "", parsedErr
+	}
+	t, ok := parsed[agent]
+	if !ok {
+		return "", "", fmt.Errorf("no prompt for agent %q", agent)
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, input); err != nil {
+		return "", "", fmt.Errorf("render %s prompt: %w", agent, err)
+	}
+	return b.String(), Versions()[agent], nil
 }
