@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -18,14 +20,22 @@ import (
 // scripted is a provider whose answers a test writes, one per agent call in
 // order; it keeps every request it was sent.
 type scripted struct {
+	mu      sync.Mutex
 	answers map[contract.Agent][]string
-	seen    []llm.Request
+	// answer, when set, answers from the request instead of the queue.
+	answer func(req llm.Request) string
+	seen   []llm.Request
 }
 
 func (s *scripted) Name() string { return "scripted" }
 
 func (s *scripted) Complete(_ context.Context, req llm.Request) (llm.Response, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.seen = append(s.seen, req)
+	if s.answer != nil {
+		return llm.Response{Output: []byte(s.answer(req)), Model: "scripted-1"}, nil
+	}
 	q := s.answers[req.Agent]
 	if len(q) == 0 {
 		return llm.Response{}, errors.New("no scripted answer for " + string(req.Agent))
@@ -36,8 +46,9 @@ func (s *scripted) Complete(_ context.Context, req llm.Request) (llm.Response, e
 
 func newAgents(p llm.Provider) (*Agents, *[]*domain.Run) {
 	var runs []*domain.Run
+	// One verifier call for all sentences, so tests can script one answer.
 	return &Agents{Provider: p, Model: "m", Prompts: map[contract.Agent]string{"writer": "writer-1", "verifier": "verifier-1", "librarian": "librarian-1"},
-		Record: func(r *domain.Run) { runs = append(runs, r) }}, &runs
+		Record: func(r *domain.Run) { runs = append(runs, r) }, VerifyBatch: 100}, &runs
 }
 
 var allowed = map[string]contract.Fact{
@@ -184,4 +195,90 @@ func TestChunksCoverEveryPageOnce(t *testing.T) {
 	}
 	assert.Equal(t, []int{1, 2, 3, 4}, got)
 	assert.Len(t, chunks, 3)
+}
+
+// With one sentence per call, each verifier call holds exactly one item and
+// its own facts, and verdicts land on the right sentences.
+func TestVerifierOneCallPerSentence(t *testing.T) {
+	p := &scripted{answer: func(req llm.Request) string {
+		in := req.Input.(contract.VerifierInput)
+		ok := !strings.Contains(in.Items[0].Sentence, "48%")
+		return fmt.Sprintf(`{"verdicts":[{"index":0,"supported":%t,"reason":"r","unsupported_span":null}]}`, ok)
+	}}
+	a, runs := newAgents(p)
+	a.VerifyBatch, a.Concurrency = 1, 4
+	sents := []contract.Sentence{
+		{Text: allowed["F1"].Text, FactIDs: []string{"F1"}},
+		{Text: "Drug A lowered LDL cholesterol by 48% at week 12.", FactIDs: []string{"F1"}},
+		{Text: "Drug A may reduce inflammation.", FactIDs: []string{"F2"}},
+	}
+	got, err := a.Verify(context.Background(), sents, allowed)
+	require.NoError(t, err)
+	assert.True(t, got[0].Supported)
+	assert.False(t, got[1].Supported)
+	assert.True(t, got[2].Supported)
+	require.Len(t, p.seen, 3)
+	require.Len(t, *runs, 3)
+	for _, req := range p.seen {
+		items := req.Input.(contract.VerifierInput).Items
+		require.Len(t, items, 1)
+		assert.Equal(t, 0, items[0].Index)
+	}
+	ids := map[string]bool{}
+	for _, c := range got {
+		ids[c.VerifierRunID] = true
+	}
+	assert.Len(t, ids, 3, "each sentence names its own verifier run")
+}
+
+type memCache map[string]*domain.Run
+
+func (m memCache) Lookup(_ context.Context, h string) (*domain.Run, error) { return m[h], nil }
+
+// An identical request at temperature 0 is answered from the earlier run
+// and recorded as a cached run; at another temperature it is not.
+func TestCacheAnswersIdenticalRequestsAtTemperatureZero(t *testing.T) {
+	verdict := `{"verdicts":[{"index":0,"supported":true,"reason":"ok","unsupported_span":null}]}`
+	p := &scripted{answers: map[contract.Agent][]string{contract.Verifier: {verdict, verdict}}}
+	a, runs := newAgents(p)
+	cache := memCache{}
+	a.Cache = cache
+	sents := []contract.Sentence{{Text: allowed["F1"].Text, FactIDs: []string{"F1"}}}
+	_, err := a.Verify(context.Background(), sents, allowed)
+	require.NoError(t, err)
+	first := (*runs)[0]
+	cache[first.InputHash] = first
+
+	got, err := a.Verify(context.Background(), sents, allowed)
+	require.NoError(t, err)
+	assert.True(t, got[0].Supported)
+	assert.Len(t, p.seen, 1, "no second call to the provider")
+	second := (*runs)[1]
+	assert.Equal(t, domain.RunCached, second.Status)
+	require.NotNil(t, second.CachedFrom)
+	assert.Equal(t, first.ID, *second.CachedFrom)
+	assert.Equal(t, first.InputHash, second.InputHash)
+
+	a.Temperature = 0.7
+	_, err = a.Verify(context.Background(), sents, allowed)
+	require.NoError(t, err)
+	assert.Len(t, p.seen, 2, "sampled requests are never served from the cache")
+}
+
+// A refusal is invalid output: repaired once, then the step fails.
+func TestRefusalIsInvalidOutput(t *testing.T) {
+	p := &refuser{}
+	a, runs := newAgents(p)
+	_, err := a.Verify(context.Background(), []contract.Sentence{{Text: "x", FactIDs: []string{"F1"}}}, allowed)
+	require.ErrorIs(t, err, ErrInvalidOutput)
+	require.Len(t, *runs, 2)
+	assert.Equal(t, domain.RunInvalidOutput, (*runs)[0].Status)
+	assert.Contains(t, *(*runs)[0].Error, "refused")
+}
+
+type refuser struct{}
+
+func (refuser) Name() string { return "refuser" }
+func (refuser) Complete(context.Context, llm.Request) (llm.Response, error) {
+	return llm.Response{Model: "r"}, &llm.OutputError{Reason: "the model refused: I can't help with that"}
 }

@@ -3,9 +3,11 @@ package agents
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/opusblocks/opus/internal/contract"
 	"github.com/opusblocks/opus/internal/domain"
@@ -45,17 +47,34 @@ const ChunkChars = 12000
 // quote. progress, if set, is told after each chunk.
 func (a *Agents) Extract(ctx context.Context, title string, pages []string, progress func(done, total int)) (*Extraction, error) {
 	chunks := Chunk(pages, ChunkChars)
+	outs := make([]contract.LibrarianOutput, len(chunks))
+	runs := make([]*domain.Run, len(chunks))
+	var done atomic.Int32
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(a.concurrency())
+	for i, ch := range chunks {
+		g.Go(func() error {
+			run, err := a.call(gctx, contract.Librarian, contract.LibrarianInput{DocumentTitle: title, Pages: ch}, &outs[i], nil)
+			if err != nil {
+				return err
+			}
+			runs[i] = run
+			if progress != nil {
+				progress(int(done.Add(1)), len(chunks))
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	// Merge in document order, so the kept facts do not depend on which
+	// chunk answered first.
 	res := &Extraction{Rejections: map[string]int{}}
 	seen := map[string]bool{}
 	for i, ch := range chunks {
-		var out contract.LibrarianOutput
-		in := contract.LibrarianInput{DocumentTitle: title, Pages: ch}
-		run, err := a.call(ctx, contract.Librarian, in, &out, nil)
-		if err != nil {
-			return nil, err
-		}
 		rej := map[string]int{}
-		for _, f := range out.Facts {
+		for _, f := range outs[i].Facts {
 			reason := anchor(f, ch)
 			key := TextKey(f.Text)
 			if reason == "" && seen[key] {
@@ -67,15 +86,12 @@ func (a *Agents) Extract(ctx context.Context, title string, pages []string, prog
 				continue
 			}
 			seen[key] = true
-			res.Facts = append(res.Facts, AnchoredFact{ExtractedFact: f, TextKey: key, RunID: run.ID})
+			res.Facts = append(res.Facts, AnchoredFact{ExtractedFact: f, TextKey: key, RunID: runs[i].ID})
 		}
 		if len(rej) > 0 {
 			b, _ := json.Marshal(rej)
 			s := string(b)
-			run.Rejections = &s
-		}
-		if progress != nil {
-			progress(i+1, len(chunks))
+			runs[i].Rejections = &s
 		}
 	}
 	return res, nil
@@ -150,5 +166,3 @@ func FactForContract(f domain.Fact) contract.Fact {
 	}
 	return cf
 }
-
-var _ = fmt.Sprintf

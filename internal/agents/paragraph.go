@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/opusblocks/opus/internal/contract"
 	"github.com/opusblocks/opus/internal/domain"
 	"github.com/opusblocks/opus/internal/guards"
@@ -140,21 +142,41 @@ func (a *Agents) Verify(ctx context.Context, sentences []contract.Sentence, allo
 	if len(items) == 0 {
 		return out, nil
 	}
-	var vo contract.VerifierOutput
-	in := contract.VerifierInput{Items: items}
-	run, err := a.call(ctx, contract.Verifier, in, &vo, func() error { return checkVerdicts(vo, len(items)) })
-	if err != nil {
+	// Each batch is its own call, all at once: no serial per-sentence latency.
+	batch := max(a.VerifyBatch, 1)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(a.concurrency())
+	for start := 0; start < len(items); start += batch {
+		part := items[start:min(start+batch, len(items))]
+		g.Go(func() error { return a.verifyBatch(gctx, part, itemOf[start:], out) })
+	}
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	return out, nil
+}
+
+// verifyBatch asks the verifier about part (items numbered from 0 within the
+// call) and writes the final verdicts into out[itemOf[i]].
+func (a *Agents) verifyBatch(ctx context.Context, part []contract.VerifyItem, itemOf []int, out []Checked) error {
+	local := make([]contract.VerifyItem, len(part))
+	for i, it := range part {
+		it.Index = i
+		local[i] = it
+	}
+	var vo contract.VerifierOutput
+	run, err := a.call(ctx, contract.Verifier, contract.VerifierInput{Items: local}, &vo, func() error { return checkVerdicts(vo, len(local)) })
+	if err != nil {
+		return err
+	}
 	for _, v := range vo.Verdicts {
-		i := itemOf[v.Index]
-		c := &out[i]
+		c := &out[itemOf[v.Index]] // distinct per item: no two goroutines share one
 		c.VerifierRunID = run.ID
 		if !v.Supported {
 			c.Reason = "verifier: " + v.Reason
 			continue
 		}
-		if fails := guards.Check(c.Text, items[v.Index].Facts); len(fails) > 0 {
+		if fails := guards.Check(c.Text, local[v.Index].Facts); len(fails) > 0 {
 			var rs []string
 			for _, f := range fails {
 				rs = append(rs, f.Guard+": "+f.Reason)
@@ -165,7 +187,7 @@ func (a *Agents) Verify(ctx context.Context, sentences []contract.Sentence, allo
 		c.Supported = true
 		c.Reason = v.Reason
 	}
-	return out, nil
+	return nil
 }
 
 // checkVerdicts demands exactly one verdict per item.

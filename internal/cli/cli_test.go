@@ -392,3 +392,89 @@ func TestMigratePostgres(t *testing.T) {
 	assert.Equal(t, 6, r.code, r.stderr)
 	assert.Equal(t, 1, strings.Count(strings.TrimSpace(r.stderr), "\n")+1)
 }
+
+type runRow struct {
+	ID     string `json:"id"`
+	Agent  string `json:"agent"`
+	Status string `json:"status"`
+	Prov   string `json:"provider"`
+}
+
+// Regenerating an identical spec at temperature 0 is answered from the
+// runs cache; --no-cache asks the provider again.
+func TestIdenticalRegenerationIsServedFromCache(t *testing.T) {
+	e := newEnv(t)
+	e.ok("facts", "add", "The trial enrolled 120 adult patients.", "--source", "registry")
+	e.ok("facts", "add", "The trial ran at four centres.", "--source", "registry")
+	spec := e.writeFile("spec.yaml", "section: methods\nintent: x\nfacts: [F1, F2]\n")
+	e.ok("para", "generate", spec)
+	var first []runRow
+	e.json(&first, "runs", "list", "--job", "J1")
+	for _, r := range first {
+		assert.Equal(t, "ok", r.Status)
+	}
+
+	var v paraView
+	e.json(&v, "para", "generate", spec)
+	assert.Equal(t, "verified", v.State)
+	var second []runRow
+	e.json(&second, "runs", "list", "--job", "J2")
+	require.Len(t, second, len(first))
+	for _, r := range second {
+		assert.Equal(t, "cached", r.Status, "identical request answered from the cache")
+	}
+
+	e.ok("para", "generate", spec, "--no-cache")
+	var third []runRow
+	e.json(&third, "runs", "list", "--job", "J3")
+	for _, r := range third {
+		assert.Equal(t, "ok", r.Status)
+	}
+
+	var stats struct {
+		Total struct {
+			Calls  int `json:"calls"`
+			Cached int `json:"cached"`
+		} `json:"total"`
+		ByAgent []struct {
+			Key   string `json:"key"`
+			Calls int    `json:"calls"`
+		} `json:"by_agent"`
+	}
+	e.json(&stats, "runs", "stats")
+	assert.Equal(t, 3*len(first), stats.Total.Calls)
+	assert.Equal(t, len(first), stats.Total.Cached)
+	assert.Len(t, stats.ByAgent, 2)
+}
+
+// --record writes a cassette; --provider replay answers from it, and a
+// request the cassette lacks fails, naming agent and prompt version.
+func TestRecordAndReplay(t *testing.T) {
+	e := newEnv(t)
+	cas := filepath.Join(e.home, "cassette.jsonl")
+	e.ok("facts", "add", "The trial enrolled 120 adult patients.", "--source", "registry")
+	e.ok("facts", "add", "The trial ran at four centres.", "--source", "registry")
+	spec := e.writeFile("spec.yaml", "section: methods\nintent: x\nfacts: [F1, F2]\n")
+	e.ok("para", "generate", spec, "--record", cas)
+
+	var v paraView
+	e.json(&v, "para", "generate", spec, "--provider", "replay", "--cassette", cas, "--no-cache")
+	assert.Equal(t, "verified", v.State)
+	var runs []runRow
+	e.json(&runs, "runs", "list", "--job", "J2")
+	require.NotEmpty(t, runs)
+	for _, r := range runs {
+		assert.Equal(t, "replay", r.Prov)
+		assert.Equal(t, "ok", r.Status)
+	}
+
+	other := e.writeFile("spec2.yaml", "section: results\nintent: y\nfacts: [F2]\nlength: {min_sentences: 1}\n")
+	r := e.run("para", "generate", other, "--provider", "replay", "--cassette", cas, "--no-cache")
+	assert.NotEqual(t, 0, r.code)
+	assert.Contains(t, r.stderr, "writer request (prompt writer-1")
+	assert.Contains(t, r.stderr, "re-record")
+
+	r = e.run("para", "generate", spec, "--provider", "replay")
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "--cassette")
+}

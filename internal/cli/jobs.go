@@ -8,6 +8,7 @@ import (
 
 	"github.com/opusblocks/opus/internal/domain"
 	"github.com/opusblocks/opus/internal/service"
+	"github.com/opusblocks/opus/internal/store"
 )
 
 func (a *app) jobsCmd() *cobra.Command {
@@ -156,6 +157,86 @@ func (a *app) runsCmd() *cobra.Command {
 		},
 	}
 	show.Flags().BoolVar(&diagnostics, "diagnostics", false, "show writer/verifier bodies, which may hold unverified sentences")
-	c.AddCommand(lc, show)
+	c.AddCommand(lc, show, a.runsStatsCmd())
 	return c
+}
+
+func (a *app) runsStatsCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "stats",
+		Short: "Calls, tokens and cost by agent, model and day",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := a.open(cmd.Context()); err != nil {
+				return err
+			}
+			rows, err := a.svc.RunStats(cmd.Context(), a.actor)
+			if err != nil {
+				return err
+			}
+			total := statRow{}
+			if all := sumStats(rows, func(store.RunStat) string { return "" }); len(all) == 1 {
+				total = all[0]
+			}
+			out := map[string]any{"total": total}
+			for _, by := range []struct {
+				name string
+				key  func(store.RunStat) string
+			}{
+				{"by_agent", func(r store.RunStat) string { return r.Agent }},
+				{"by_model", func(r store.RunStat) string { return r.Model }},
+				{"by_day", func(r store.RunStat) string { return r.Day }},
+			} {
+				out[by.name] = sumStats(rows, by.key)
+			}
+			if a.json {
+				return a.printJSON(out)
+			}
+			for _, group := range []struct{ title, field string }{{"AGENT", "by_agent"}, {"MODEL", "by_model"}, {"DAY", "by_day"}} {
+				var tbl [][]string
+				for _, r := range out[group.field].([]statRow) {
+					tbl = append(tbl, []string{r.Key, strconv.FormatInt(r.Calls, 10), strconv.FormatInt(r.Cached, 10), strconv.FormatInt(r.Failed, 10),
+						strconv.FormatInt(r.TokensIn, 10), strconv.FormatInt(r.TokensOut, 10), strconv.FormatInt(r.TokensCached, 10), fmt.Sprintf("%.4f", r.CostUSD)})
+				}
+				a.table([]string{group.title, "CALLS", "CACHED", "FAILED", "TOKENS IN", "OUT", "CACHED IN", "COST$"}, tbl)
+				fmt.Fprintln(a.io.Out)
+			}
+			t := out["total"].(statRow)
+			fmt.Fprintf(a.io.Out, "total: %d calls (%d from cache, %d failed), %d tokens in, %d out, $%.4f\n", t.Calls, t.Cached, t.Failed, t.TokensIn, t.TokensOut, t.CostUSD)
+			return nil
+		},
+	}
+}
+
+// statRow is a sum of run stats under one key.
+type statRow struct {
+	Key string `json:"key"`
+	store.RunStat
+}
+
+// sumStats groups rows by key, in first-seen order.
+func sumStats(rows []store.RunStat, key func(store.RunStat) string) []statRow {
+	var out []statRow
+	idx := map[string]int{}
+	for _, r := range rows {
+		k := key(r)
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, statRow{Key: k})
+		}
+		s := &out[i].RunStat
+		s.Calls += r.Calls
+		s.Cached += r.Cached
+		s.Failed += r.Failed
+		s.TokensIn += r.TokensIn
+		s.TokensOut += r.TokensOut
+		s.TokensCached += r.TokensCached
+		s.CostUSD += r.CostUSD
+	}
+	if out == nil {
+		out = []statRow{}
+	}
+	return out
 }

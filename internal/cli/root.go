@@ -13,11 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/opusblocks/opus/internal/contract"
 	"github.com/opusblocks/opus/internal/domain"
 	"github.com/opusblocks/opus/internal/jobs"
-	"github.com/opusblocks/opus/internal/llm"
-	"github.com/opusblocks/opus/internal/llm/offline"
 	"github.com/opusblocks/opus/internal/prompts"
 	"github.com/opusblocks/opus/internal/service"
 	"github.com/opusblocks/opus/internal/store"
@@ -62,10 +59,15 @@ type app struct {
 	dbFlag   string
 	profile  string
 	provider string
+	model    string
+	noCache  bool
+	record   string
+	cassette string
 	detach   bool
 	idemKey  string
 
 	root     *cobra.Command
+	prov     *provider
 	settings *settings
 	svc      *service.Service
 	actor    service.Actor
@@ -113,7 +115,11 @@ func (a *app) commands() *cobra.Command {
 	pf.StringVar(&a.cfgFile, "config", "", "config file (default $XDG_CONFIG_HOME/opus/config.yaml)")
 	pf.StringVar(&a.dbFlag, "db", "", "database: sqlite:PATH or postgres://… (env OPUS_DB)")
 	pf.StringVar(&a.profile, "profile", "", "profile (tenant) to act as (env OPUS_PROFILE; default: 'opus profile use', else default)")
-	pf.StringVar(&a.provider, "provider", "", "model provider: offline (env OPUS_PROVIDER)")
+	pf.StringVar(&a.provider, "provider", "", "model provider: offline|openai|replay (env OPUS_PROVIDER; default openai when OPENAI_API_KEY is set, else offline)")
+	pf.StringVar(&a.model, "model", "", "model for every agent (config: model, models.librarian|writer|verifier)")
+	pf.BoolVar(&a.noCache, "no-cache", false, "do not answer identical temperature-0 requests from earlier runs")
+	pf.StringVar(&a.record, "record", "", "record every model answer to this cassette file (JSONL)")
+	pf.StringVar(&a.cassette, "cassette", "", "cassette to answer from, with --provider replay")
 	a.root = root
 	root.AddCommand(a.docCmd(), a.factsCmd(), a.paraCmd(), a.jobsCmd(), a.runsCmd(), a.profileCmd(), a.migrateCmd())
 	return root
@@ -146,7 +152,10 @@ func (a *app) open(ctx context.Context) error {
 	if profileSet {
 		st.v.Set("profile", a.profile)
 	}
-	prov, err := providerFor(st.v.GetString("provider"))
+	if a.model != "" {
+		st.v.Set("model", a.model)
+	}
+	prov, err := a.buildProvider(st)
 	if err != nil {
 		return err
 	}
@@ -164,8 +173,10 @@ func (a *app) open(ctx context.Context) error {
 		MaxUploadBytes: int64(st.v.GetFloat64("limits.upload_mb") * (1 << 20)),
 		MaxPages:       st.v.GetInt("limits.pages"),
 		RepairRounds:   st.v.GetInt("repair_rounds"),
-		Provider:       prov,
-		Model:          modelFor(prov, st.v.GetString("model")),
+		Provider:       prov.Provider,
+		Model:          prov.model,
+		Models:         prov.models,
+		NoCache:        a.noCache,
 		Temperature:    st.v.GetFloat64("temperature"),
 		Prompts:        prompts.Versions(),
 		Jobs:           jobs.Config{MaxAttempts: st.v.GetInt("jobs.max_attempts"), Workers: st.v.GetInt("jobs.workers"), Logger: logger},
@@ -176,6 +187,7 @@ func (a *app) open(ctx context.Context) error {
 		return err
 	}
 	a.svc = svc
+	a.prov = prov
 	owner, err := svc.Profile(ctx, st.profile(profileSet))
 	if err != nil {
 		return err
@@ -184,27 +196,12 @@ func (a *app) open(ctx context.Context) error {
 	return nil
 }
 
-func providerFor(name string) (llm.Provider, error) {
-	switch name {
-	case "offline", "":
-		return offline.New(), nil
-	case "openai", "replay":
-		return nil, domain.Errorf(domain.Invalid, "provider %q is not available in this build yet; use --provider offline", name)
-	}
-	return nil, domain.Errorf(domain.Invalid, "unknown provider %q; use offline", name)
-}
-
-func modelFor(p llm.Provider, model string) string {
-	if model != "" {
-		return model
-	}
-	if p.Name() == "offline" {
-		return offline.Model
-	}
-	return model
-}
-
 func (a *app) close() {
+	if a.prov != nil && a.prov.close != nil {
+		if err := a.prov.close(); err != nil {
+			fmt.Fprintln(a.io.Err, "opus: "+err.Error())
+		}
+	}
 	if a.svc != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -216,5 +213,3 @@ func (a *app) close() {
 		a.lock.Unlock()
 	}
 }
-
-var _ = contract.Writer

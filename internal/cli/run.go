@@ -42,6 +42,7 @@ func (a *app) startWorkers(ctx context.Context) error {
 			a.progressf("resuming %d interrupted job(s)", n)
 		}
 	}
+	a.sayNotice()
 	return a.svc.Engine.Start(ctx)
 }
 

@@ -194,6 +194,7 @@ type Run struct {
 	TokensOut     int64   `db:"tokens_out" json:"tokens_out"`
 	TokensCached  int64   `db:"tokens_cached" json:"tokens_cached"`
 	CostUSD       float64 `db:"cost_usd" json:"cost_usd"`
+	PriceVersion  *string `db:"price_version" json:"price_version,omitempty"`
 	LatencyMS     int64   `db:"latency_ms" json:"latency_ms"`
 	CachedFrom    *string `db:"cached_from" json:"-"`
 	Rejections    *string `db:"rejections" json:"rejections,omitempty"`

@@ -36,6 +36,8 @@ type Response struct {
 	TokensOut    int
 	TokensCached int
 	CostUSD      float64
+	// PriceVersion names the price table CostUSD was computed from.
+	PriceVersion string
 }
 
 // Provider answers agent requests.
@@ -59,10 +61,20 @@ type canonicalRequest struct {
 // the answer) and its input hash, the hex sha256 of that JSON. Runs, the
 // cache and cassettes all key on this one hash.
 func Canonical(req Request) ([]byte, string, error) {
-	b, err := json.Marshal(canonicalRequest{req.Agent, req.PromptVersion, req.Model, req.Temperature, req.Input, req.Repair})
+	// A conversion, not a literal: a field added to Request fails to compile
+	// here until someone decides whether it belongs in the hash.
+	b, err := json.Marshal(canonicalRequest(req))
 	if err != nil {
 		return nil, "", err
 	}
 	sum := sha256.Sum256(b)
 	return b, hex.EncodeToString(sum[:]), nil
 }
+
+// PermanentError is a provider failure that retrying cannot fix (a rejected
+// key, a malformed request, a cassette without the answer): the job fails at
+// once instead of using up its attempts.
+type PermanentError struct{ Err error }
+
+func (e *PermanentError) Error() string { return e.Err.Error() }
+func (e *PermanentError) Unwrap() error { return e.Err }

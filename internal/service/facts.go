@@ -68,9 +68,9 @@ func (h extractHandler) Handle(ctx context.Context, r *jobs.Run) error {
 	if err != nil {
 		return err
 	}
-	ex, err := h.s.agents(r.Record).Extract(ctx, d.Title, pages, r.Progress)
+	ex, err := h.s.agents(r).Extract(ctx, d.Title, pages, r.Progress)
 	if err != nil {
-		return err
+		return jobError(err)
 	}
 	return r.Complete(ctx, func(tx *store.Tx) error {
 		ttn := tx.Tenant(r.OwnerID)

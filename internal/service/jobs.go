@@ -116,3 +116,8 @@ func (s *Service) Run(ctx context.Context, a Actor, handle string, diagnostics b
 	}
 	return r, nil
 }
+
+// RunStats sums the owner's runs by agent, model and day.
+func (s *Service) RunStats(ctx context.Context, a Actor) ([]store.RunStat, error) {
+	return s.DB.Tenant(a.OwnerID).RunStats(ctx)
+}

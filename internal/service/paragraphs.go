@@ -115,9 +115,9 @@ func (h generateHandler) Handle(ctx context.Context, r *jobs.Run) error {
 	if err := tn.SetParagraphState(ctx, p.ID, domain.ParaGenerating, nil); err != nil {
 		return err
 	}
-	drafts, err := h.s.agents(r.Record).Generate(ctx, writerInput(sp, allowed, must), h.s.cfg.RepairRounds)
+	drafts, err := h.s.agents(r).Generate(ctx, writerInput(sp, allowed, must), h.s.cfg.RepairRounds)
 	if err != nil {
-		return err
+		return jobError(err)
 	}
 	ids := handleToID(allowed)
 	return r.Complete(ctx, func(tx *store.Tx) error {
@@ -196,9 +196,9 @@ func (h verifyHandler) Handle(ctx context.Context, r *jobs.Run) error {
 	for _, s := range rev.Sentences {
 		sents = append(sents, contract.Sentence{Text: s.Text, FactIDs: s.Facts})
 	}
-	checked, err := h.s.agents(r.Record).Verify(ctx, sents, facts)
+	checked, err := h.s.agents(r).Verify(ctx, sents, facts)
 	if err != nil {
-		return err
+		return jobError(err)
 	}
 	return r.Complete(ctx, func(tx *store.Tx) error {
 		ttn := tx.Tenant(r.OwnerID)

@@ -30,10 +30,16 @@ type Config struct {
 	RepairRounds   int
 	Provider       llm.Provider
 	Model          string
+	Models         map[contract.Agent]string // per-agent models; Model is the fallback
 	Temperature    float64
-	Prompts        map[contract.Agent]string
-	Jobs           jobs.Config
-	Logger         *slog.Logger
+	// NoCache turns off answering identical temperature-0 requests from
+	// earlier runs.
+	NoCache bool
+	// Concurrency bounds the model calls one job makes at once.
+	Concurrency int
+	Prompts     map[contract.Agent]string
+	Jobs        jobs.Config
+	Logger      *slog.Logger
 }
 
 // Defaults from operational-plan.md.
@@ -41,6 +47,7 @@ const (
 	DefaultMaxUploadBytes = 50 << 20
 	DefaultMaxPages       = 2000
 	DefaultRepairRounds   = 2
+	DefaultConcurrency    = 8
 )
 
 // Service is opus's application layer.
@@ -65,6 +72,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
 	}
 	if cfg.RepairRounds < 0 {
 		cfg.RepairRounds = DefaultRepairRounds
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = DefaultConcurrency
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -102,9 +112,24 @@ func (s *Service) Profile(ctx context.Context, name string) (domain.Owner, error
 	return s.DB.EnsureOwner(ctx, "profile", name)
 }
 
-// agents returns the agents for one job, recording each call on run.
-func (s *Service) agents(record func(*domain.Run)) *agents.Agents {
-	return &agents.Agents{Provider: s.cfg.Provider, Model: s.cfg.Model, Temperature: s.cfg.Temperature, Prompts: s.cfg.Prompts, Record: record}
+// agents returns the agents for one job: calls are recorded on the job and
+// answered from the owner's earlier runs where the cache applies.
+func (s *Service) agents(r *jobs.Run) *agents.Agents {
+	a := &agents.Agents{
+		Provider: s.cfg.Provider, Model: s.cfg.Model, Models: s.cfg.Models, Temperature: s.cfg.Temperature,
+		Prompts: s.cfg.Prompts, Record: r.Record, Concurrency: s.cfg.Concurrency,
+	}
+	if !s.cfg.NoCache {
+		a.Cache = runCache{r.Tenant()}
+	}
+	return a
+}
+
+// runCache looks answers up in the owner's runs.
+type runCache struct{ tn *store.Tenant }
+
+func (c runCache) Lookup(ctx context.Context, inputHash string) (*domain.Run, error) {
+	return c.tn.CachedRun(ctx, inputHash)
 }
 
 func (s *Service) extractor(ctx context.Context) (*pdftext.Extractor, error) {
@@ -121,3 +146,13 @@ type Actor struct {
 }
 
 func strPtr(s string) *string { return &s }
+
+// jobError classifies a handler's error for the job engine: provider
+// failures that retrying cannot fix end the job at once.
+func jobError(err error) error {
+	var pe *llm.PermanentError
+	if errors.As(err, &pe) {
+		return jobs.Permanent(err)
+	}
+	return err
+}

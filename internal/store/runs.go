@@ -8,7 +8,7 @@ import (
 
 const runColumns = `r.id, r.seq, r.job_id, r.trace_id, r.agent, r.provider, r.model, r.prompt_version, r.temperature, r.input_hash,
 	r.request, r.response, r.status, r.error, r.tokens_in, r.tokens_out, r.tokens_cached, r.cost_usd, r.latency_ms,
-	r.cached_from, r.rejections, r.created_at`
+	r.cached_from, r.rejections, r.price_version, r.created_at`
 
 type runRow struct {
 	domain.Run
@@ -36,10 +36,10 @@ func (t *Tenant) InsertRun(ctx context.Context, r *domain.Run) error {
 	r.Seq, r.CreatedAt = seq, domain.Now()
 	r.Handle = domain.Handle(domain.RunPrefix, seq)
 	_, err = t.exec(ctx, `INSERT INTO runs (id, owner_id, seq, job_id, trace_id, agent, provider, model, prompt_version, temperature, input_hash,
-		request, response, status, error, tokens_in, tokens_out, tokens_cached, cost_usd, latency_ms, cached_from, rejections, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		request, response, status, error, tokens_in, tokens_out, tokens_cached, cost_usd, latency_ms, cached_from, rejections, price_version, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, t.owner, r.Seq, r.JobID, r.TraceID, r.Agent, r.Provider, r.Model, r.PromptVersion, r.Temperature, r.InputHash,
-		r.Request, r.Response, r.Status, r.Error, r.TokensIn, r.TokensOut, r.TokensCached, r.CostUSD, r.LatencyMS, r.CachedFrom, r.Rejections, r.CreatedAt)
+		r.Request, r.Response, r.Status, r.Error, r.TokensIn, r.TokensOut, r.TokensCached, r.CostUSD, r.LatencyMS, r.CachedFrom, r.Rejections, r.PriceVersion, r.CreatedAt)
 	return err
 }
 
@@ -118,4 +118,46 @@ func (t *Tenant) runHandles(ctx context.Context, ids []string) (map[string]strin
 		out[r.ID] = domain.Handle(domain.RunPrefix, r.Seq)
 	}
 	return out, nil
+}
+
+// CachedRun returns the owner's newest successful run with this input hash,
+// or nil. Cache hits never cross owners.
+func (t *Tenant) CachedRun(ctx context.Context, inputHash string) (*domain.Run, error) {
+	var r runRow
+	err := t.get(ctx, &r, `SELECT `+runColumns+`, j.seq AS job_seq FROM runs r LEFT JOIN jobs j ON j.id = r.job_id
+		WHERE r.owner_id = ? AND r.input_hash = ? AND r.status = ? AND r.response IS NOT NULL ORDER BY r.seq DESC LIMIT 1`,
+		t.owner, inputHash, domain.RunOK)
+	if isNoRows(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := r.run()
+	return &out, nil
+}
+
+// RunStat sums the owner's runs of one agent and model on one day (UTC).
+type RunStat struct {
+	Agent        string  `db:"agent" json:"agent,omitempty"`
+	Model        string  `db:"model" json:"model,omitempty"`
+	Day          string  `db:"day" json:"day,omitempty"`
+	Calls        int64   `db:"calls" json:"calls"`
+	Cached       int64   `db:"cached" json:"cached"`
+	Failed       int64   `db:"failed" json:"failed"`
+	TokensIn     int64   `db:"tokens_in" json:"tokens_in"`
+	TokensOut    int64   `db:"tokens_out" json:"tokens_out"`
+	TokensCached int64   `db:"tokens_cached" json:"tokens_cached"`
+	CostUSD      float64 `db:"cost_usd" json:"cost_usd"`
+}
+
+// RunStats groups the owner's runs by agent, model and day.
+func (t *Tenant) RunStats(ctx context.Context) ([]RunStat, error) {
+	var out []RunStat
+	err := t.selectAll(ctx, &out, `SELECT agent, model, substr(created_at, 1, 10) AS day, count(*) AS calls,
+		sum(CASE WHEN status = 'cached' THEN 1 ELSE 0 END) AS cached,
+		sum(CASE WHEN status IN ('error', 'invalid_output') THEN 1 ELSE 0 END) AS failed,
+		sum(tokens_in) AS tokens_in, sum(tokens_out) AS tokens_out, sum(tokens_cached) AS tokens_cached, sum(cost_usd) AS cost_usd
+		FROM runs WHERE owner_id = ? GROUP BY agent, model, substr(created_at, 1, 10) ORDER BY day, agent, model`, t.owner)
+	return out, err
 }

@@ -2,12 +2,15 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/opusblocks/opus"
 	"github.com/opusblocks/opus/internal/domain"
 	"github.com/opusblocks/opus/internal/store"
 	"github.com/opusblocks/opus/internal/store/storetest"
@@ -150,4 +153,59 @@ func TestSearchFactsIsOwnerScoped(t *testing.T) {
 		assert.Equal(t, "F1", got[0].Handle)
 		assert.Equal(t, "D1", got[0].DocHandle)
 	})
+}
+
+func TestRunStatsAndCacheLookupAreOwnerScoped(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a, _ := db.EnsureOwner(ctx, "profile", "a")
+		b, _ := db.EnsureOwner(ctx, "profile", "b")
+		resp := `{"verdicts":[]}`
+		for i, st := range []string{domain.RunOK, domain.RunCached, domain.RunError} {
+			r := &domain.Run{TraceID: "t", Agent: "verifier", Provider: "p", Model: "m", PromptVersion: "v", InputHash: "h", Request: "{}",
+				Response: &resp, Status: st, TokensIn: int64(10 * (i + 1)), TokensOut: 5, CostUSD: 0.5}
+			require.NoError(t, db.Tenant(a.ID).InsertRun(ctx, r))
+		}
+		stats, err := db.Tenant(a.ID).RunStats(ctx)
+		require.NoError(t, err)
+		require.Len(t, stats, 1)
+		assert.EqualValues(t, 3, stats[0].Calls)
+		assert.EqualValues(t, 1, stats[0].Cached)
+		assert.EqualValues(t, 1, stats[0].Failed)
+		assert.EqualValues(t, 60, stats[0].TokensIn)
+		assert.InDelta(t, 1.5, stats[0].CostUSD, 1e-9)
+
+		hit, err := db.Tenant(a.ID).CachedRun(ctx, "h")
+		require.NoError(t, err)
+		require.NotNil(t, hit)
+		assert.Equal(t, domain.RunOK, hit.Status)
+		miss, err := db.Tenant(b.ID).CachedRun(ctx, "h")
+		require.NoError(t, err)
+		assert.Nil(t, miss, "another owner's runs never answer")
+		stats, err = db.Tenant(b.ID).RunStats(ctx)
+		require.NoError(t, err)
+		assert.Empty(t, stats)
+	})
+}
+
+func TestUpgradeFromVersionOne(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
+	require.NoError(t, err)
+	_, err = raw.Exec(store.ForDialect(opus.Schema, store.SQLite))
+	require.NoError(t, err)
+	_, err = raw.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);
+		INSERT INTO schema_migrations VALUES (1, 'schema.sql', '2026-01-01T00:00:00.000000Z')`)
+	require.NoError(t, err)
+	require.NoError(t, raw.Close())
+
+	db, err := store.Open(ctx, "sqlite:"+path)
+	require.NoError(t, err)
+	defer db.Close()
+	var versions []int
+	require.NoError(t, db.X.Select(&versions, `SELECT version FROM schema_migrations ORDER BY version`))
+	assert.Equal(t, []int{1, 2}, versions)
+	_, err = db.X.Exec(`SELECT price_version FROM runs`)
+	assert.NoError(t, err)
 }
