@@ -478,3 +478,43 @@ func TestRecordAndReplay(t *testing.T) {
 	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, "--cassette")
 }
+
+func TestEvalCommand(t *testing.T) {
+	e := newEnv(t)
+	suite := `name: tiny
+documents:
+  - {id: D1, pages: ["The trial enrolled 120 adult patients at four centres in 2021."]}
+facts:
+  - {id: F1, doc: D1, page: 1, text: "The trial enrolled 120 adult patients.", quote: "The trial enrolled 120 adult patients at four centres"}
+verify:
+  - {id: v1, sentence: "The trial enrolled 120 adult patients.", facts: [F1], label: supported, category: verbatim}
+  - {id: v2, sentence: "The trial enrolled 210 adult patients.", facts: [F1], label: unsupported, category: number_changed}
+`
+	dir := filepath.Join(e.home, "suites")
+	require.NoError(t, os.MkdirAll(dir, 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "tiny.yaml"), []byte(suite), 0o600))
+	var r struct {
+		Suites int `json:"suites"`
+		Verify struct {
+			N            int `json:"n"`
+			FalseSupport int `json:"false_support"`
+		} `json:"verify"`
+		Gate struct {
+			Passed bool `json:"passed"`
+		} `json:"gate"`
+	}
+	e.json(&r, "eval", dir, "--gate")
+	assert.Equal(t, 1, r.Suites)
+	assert.Equal(t, 2, r.Verify.N)
+	assert.True(t, r.Gate.Passed)
+	var docs []any
+	e.json(&docs, "doc", "list")
+	assert.Empty(t, docs, "eval never touches the user's data")
+
+	broken := strings.Replace(suite, "at four centres\"}", "at five centres\"}", 1)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "tiny.yaml"), []byte(broken), 0o600))
+	res := e.run("eval", dir)
+	assert.Equal(t, 2, res.code)
+	assert.Contains(t, res.stderr, "tiny.yaml, item F1")
+	assert.Equal(t, 1, strings.Count(strings.TrimSpace(res.stderr), "\n")+1, res.stderr)
+}

@@ -186,7 +186,7 @@ func (a *app) showParagraph(cmd *cobra.Command, handle string, diagnostics bool)
 		return nil
 	}
 	fmt.Fprintln(a.io.Out, v.Text)
-	fmt.Fprintln(a.io.Err, styleDim.Render(fmt.Sprintf("%s verified: %d sentences, revision %d", v.ID, len(v.Sentences), v.Revision)))
+	fmt.Fprintln(a.io.Err, styleDim.Render(fmt.Sprintf("%s verified: %s, revision %d", v.ID, plural(len(v.Sentences), "sentence"), v.Revision)))
 	return nil
 }
 

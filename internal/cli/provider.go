@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/opusblocks/opus/internal/contract"
 	"github.com/opusblocks/opus/internal/domain"
@@ -94,10 +95,19 @@ func (a *app) buildProvider(st *settings) (*provider, error) {
 	return p, nil
 }
 
-// sayNotice prints the provider notice once per invocation.
+// sayNotice prints the provider notice once per data directory: a hint for
+// a new user, not noise on every command of a pipeline.
 func (a *app) sayNotice() {
-	if a.prov != nil && a.prov.notice != "" {
-		fmt.Fprintln(a.io.Err, "opus: "+a.prov.notice)
-		a.prov.notice = ""
+	if a.prov == nil || a.prov.notice == "" {
+		return
 	}
+	marker := filepath.Join(a.settings.dataDir, ".provider-notice")
+	if _, err := os.Stat(marker); err == nil {
+		return
+	}
+	fmt.Fprintln(a.io.Err, "opus: "+a.prov.notice)
+	if os.MkdirAll(a.settings.dataDir, 0o700) == nil {
+		_ = os.WriteFile(marker, []byte(a.prov.notice+"\n"), 0o600)
+	}
+	a.prov.notice = ""
 }

@@ -121,7 +121,7 @@ func (a *app) commands() *cobra.Command {
 	pf.StringVar(&a.record, "record", "", "record every model answer to this cassette file (JSONL)")
 	pf.StringVar(&a.cassette, "cassette", "", "cassette to answer from, with --provider replay")
 	a.root = root
-	root.AddCommand(a.docCmd(), a.factsCmd(), a.paraCmd(), a.jobsCmd(), a.runsCmd(), a.profileCmd(), a.migrateCmd())
+	root.AddCommand(a.docCmd(), a.factsCmd(), a.paraCmd(), a.jobsCmd(), a.runsCmd(), a.profileCmd(), a.migrateCmd(), a.evalCmd())
 	return root
 }
 

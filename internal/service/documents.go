@@ -47,6 +47,18 @@ func (s *Service) AddDocument(ctx context.Context, a Actor, path string) (*AddRe
 	if err != nil {
 		return nil, domain.Errorf(domain.Invalid, "%s: cannot read: %v", path, err)
 	}
+	return s.addBytes(ctx, a, name, data)
+}
+
+// AddPages stores a text document given page by page (form feeds separate
+// pages in its blob), e.g. the inline documents of an evaluation suite.
+func (s *Service) AddPages(ctx context.Context, a Actor, title string, pages []string) (*AddResult, error) {
+	return s.addBytes(ctx, a, title+".txt", []byte(strings.Join(pages, "\f")))
+}
+
+// addBytes stores a file's content: blob, page texts, row.
+func (s *Service) addBytes(ctx context.Context, a Actor, name string, data []byte) (*AddResult, error) {
+	path := name
 	sum := blobs.Sum(data)
 	tn := s.DB.Tenant(a.OwnerID)
 	if d, err := tn.DocumentBySHA(ctx, sum); err == nil {
@@ -104,14 +116,13 @@ func (s *Service) pageTexts(ctx context.Context, name string, data []byte) (stri
 		if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
 			return "", nil, domain.Errorf(domain.Invalid, "%s is not UTF-8 text; convert it to UTF-8 first", name)
 		}
-		// A form feed separates pages, as pdftotext writes them.
-		var pages []string
-		for _, p := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\f") {
-			if strings.TrimSpace(p) != "" {
-				pages = append(pages, p)
-			}
+		// A form feed separates pages, as pdftotext writes them; empty pages
+		// are kept so page numbers stay those of the source.
+		pages := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\f")
+		if len(pages) > 1 && strings.TrimSpace(pages[len(pages)-1]) == "" {
+			pages = pages[:len(pages)-1] // a trailing form feed ends the last page
 		}
-		if len(pages) == 0 {
+		if strings.TrimSpace(string(data)) == "" {
 			return "", nil, domain.Errorf(domain.Invalid, "%s has no text", name)
 		}
 		mt := "text/plain"

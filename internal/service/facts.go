@@ -197,3 +197,42 @@ func (s *Service) RetractFact(ctx context.Context, a Actor, handle string) (*dom
 	})
 	return f, stale, err
 }
+
+// AddQuotedFact stores a fact with its quote on a page of one of the owner's
+// documents, checked exactly as extracted facts are (contract §7): a quote
+// not on its page, or a number of the text missing from the quote, is
+// refused with the reason.
+func (s *Service) AddQuotedFact(ctx context.Context, a Actor, docHandle string, page int, quote, text, kind string) (*domain.Fact, error) {
+	if kind == "" {
+		kind = "finding"
+	}
+	f := &domain.Fact{Origin: domain.OriginExtracted, Text: strings.TrimSpace(text), Kind: kind, Page: &page, Quote: &quote}
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		tn := tx.Tenant(a.OwnerID)
+		d, err := s.resolveDoc(ctx, tn, docHandle)
+		if err != nil {
+			return err
+		}
+		pages, err := tn.DocumentPages(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		if page < 1 || page > len(pages) {
+			return domain.Errorf(domain.Invalid, "%s has no page %d (it has %d)", d.Handle, page, len(pages))
+		}
+		ef := contract.ExtractedFact{Text: f.Text, Quote: quote, Page: page, Kind: kind}
+		if reason := agents.CheckAnchored(ef, pages[page-1]); reason != "" {
+			return domain.Errorf(domain.Invalid, "fact not anchored (%s): %q on %s page %d", reason, quote, d.Handle, page)
+		}
+		f.DocumentID = &d.ID
+		added, err := tn.InsertFact(ctx, f, agents.TextKey(f.Text))
+		if err != nil {
+			return err
+		}
+		if !added {
+			return domain.Errorf(domain.Conflict, "%s already has a fact with this text", d.Handle)
+		}
+		return nil
+	})
+	return f, err
+}

@@ -1,0 +1,353 @@
+package eval
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/opusblocks/opus/internal/agents"
+	"github.com/opusblocks/opus/internal/contract"
+	"github.com/opusblocks/opus/internal/domain"
+	"github.com/opusblocks/opus/internal/jobs"
+	"github.com/opusblocks/opus/internal/llm"
+	"github.com/opusblocks/opus/internal/service"
+	"github.com/opusblocks/opus/internal/store"
+	"github.com/opusblocks/opus/internal/textnorm"
+)
+
+// Config is what an evaluation runs with.
+type Config struct {
+	Provider    llm.Provider
+	Model       string
+	Models      map[contract.Agent]string
+	Temperature float64
+	Prompts     map[contract.Agent]string
+	// CacheDir is the PDF engine's compilation cache.
+	CacheDir    string
+	Concurrency int
+	// Progress, if set, is told how many items are done.
+	Progress func(done, total int)
+}
+
+// loaded is a suite in the evaluation database.
+type loaded struct {
+	suite *Suite
+	actor service.Actor
+	docs  map[string]string      // suite doc id -> handle
+	facts map[string]domain.Fact // suite fact id -> stored fact
+}
+
+// Run evaluates suites in a fresh temporary database, never the user's.
+func Run(ctx context.Context, suites []*Suite, cfg Config) (*Report, error) {
+	start := time.Now()
+	dir, err := os.MkdirTemp("", "opus-eval-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	db, err := store.Open(ctx, "sqlite:"+filepath.Join(dir, "eval.db"))
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	svc, err := service.New(ctx, db, service.Config{
+		DataDir: dir, CacheDir: cfg.CacheDir, Provider: cfg.Provider, Model: cfg.Model, Models: cfg.Models,
+		Temperature: cfg.Temperature, Prompts: cfg.Prompts, Concurrency: cfg.Concurrency, RepairRounds: service.DefaultRepairRounds,
+		Jobs: jobs.Config{Workers: 4, PollEvery: 20 * time.Millisecond, BaseBackoff: 50 * time.Millisecond},
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer svc.Close()
+	if err := svc.Engine.Start(ctx); err != nil {
+		return nil, err
+	}
+	defer func() { _ = svc.Engine.Stop(context.WithoutCancel(ctx)) }()
+
+	var ls []*loaded
+	for i, s := range suites {
+		l, err := load(ctx, svc, s, i)
+		if err != nil {
+			return nil, err
+		}
+		ls = append(ls, l)
+	}
+
+	r := newReport(cfg, len(suites))
+	total := 0
+	for _, l := range ls {
+		total += len(l.suite.Verify) + len(l.suite.Generate) + len(l.suite.Extract)
+	}
+	var done atomic.Int32
+	tick := func() {
+		if cfg.Progress != nil {
+			cfg.Progress(int(done.Add(1)), total)
+		}
+	}
+	var mu sync.Mutex // guards r
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(cfg.Concurrency, 1))
+	for _, l := range ls {
+		for _, v := range l.suite.Verify {
+			g.Go(func() error {
+				defer tick()
+				got, reason, runs, err := verifyItem(gctx, svc, cfg, l, v)
+				if err != nil {
+					return fmt.Errorf("suite %s, item %s: %w", l.suite.Path, v.ID, err)
+				}
+				mu.Lock()
+				r.addVerify(l.suite.Name, v, got, reason)
+				r.addRuns(runs)
+				mu.Unlock()
+				return nil
+			})
+		}
+		for _, gi := range l.suite.Generate {
+			g.Go(func() error {
+				defer tick()
+				outcome, reason, violations, err := generateItem(gctx, svc, l, gi)
+				if err != nil {
+					return err
+				}
+				mu.Lock()
+				r.addGenerate(l.suite.Name, gi.ID, outcome, reason, violations)
+				mu.Unlock()
+				return nil
+			})
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	// Extraction probes run one after another: they share documents.
+	for _, l := range ls {
+		for i, p := range l.suite.Extract {
+			found, kept, rejected, err := extractProbe(ctx, svc, l, p)
+			if err != nil {
+				return nil, fmt.Errorf("suite %s, extract[%d]: %w", l.suite.Path, i, err)
+			}
+			r.addExtract(len(p.Expect), found, kept, rejected)
+			tick()
+		}
+	}
+	for _, l := range ls {
+		stats, err := svc.RunStats(ctx, l.actor)
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range stats {
+			r.Tokens += st.TokensIn + st.TokensOut
+			r.CostUSD += st.CostUSD
+		}
+	}
+	r.Tokens += r.verifyTokens
+	r.CostUSD += r.verifyCost
+	r.finish(time.Since(start))
+	return r, nil
+}
+
+// load puts one suite's documents and facts into the database, checking
+// every quote against its page as extraction would.
+func load(ctx context.Context, svc *service.Service, s *Suite, i int) (*loaded, error) {
+	owner, err := svc.Profile(ctx, fmt.Sprintf("suite-%d", i+1))
+	if err != nil {
+		return nil, err
+	}
+	l := &loaded{suite: s, actor: service.Actor{OwnerID: owner.ID, TraceID: "eval-" + s.Name}, docs: map[string]string{}, facts: map[string]domain.Fact{}}
+	bad := func(item string, err error) error {
+		return &SuiteError{Path: s.Path, Item: item, Problem: domain.ErrorMessage(err)}
+	}
+	for _, d := range s.Documents {
+		var res *service.AddResult
+		if d.PDF != "" {
+			path := d.PDF
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(filepath.Dir(s.Path), path)
+			}
+			res, err = svc.AddDocument(ctx, l.actor, path)
+		} else {
+			title := d.Title
+			if title == "" {
+				title = d.ID
+			}
+			res, err = svc.AddPages(ctx, l.actor, title, d.Pages)
+		}
+		if err != nil {
+			return nil, bad(d.ID, err)
+		}
+		l.docs[d.ID] = res.Document.Handle
+	}
+	for _, f := range s.Facts {
+		var stored *domain.Fact
+		if f.Doc != "" {
+			stored, err = svc.AddQuotedFact(ctx, l.actor, l.docs[f.Doc], f.Page, f.Quote, f.Text, f.Kind)
+		} else {
+			stored, err = svc.AddFact(ctx, l.actor, f.Text, f.Source, f.Kind)
+		}
+		if err != nil {
+			return nil, bad(f.ID, err)
+		}
+		l.facts[f.ID] = *stored
+	}
+	return l, nil
+}
+
+// verifyItem judges one sentence through the same path paragraphs use.
+func verifyItem(ctx context.Context, svc *service.Service, cfg Config, l *loaded, v VerifyItem) (bool, string, []*domain.Run, error) {
+	allowed := map[string]contract.Fact{}
+	var ids []string
+	for _, id := range v.Facts {
+		f := l.facts[id]
+		allowed[f.Handle] = agents.FactForContract(f)
+		ids = append(ids, f.Handle)
+	}
+	var runs []*domain.Run
+	a := &agents.Agents{Provider: cfg.Provider, Model: cfg.Model, Models: cfg.Models, Temperature: cfg.Temperature, Prompts: cfg.Prompts,
+		Record: func(r *domain.Run) { runs = append(runs, r) }}
+	checked, err := a.Verify(ctx, []contract.Sentence{{Text: v.Sentence, FactIDs: append([]string{}, ids...)}}, allowed)
+	if err != nil {
+		return false, "", runs, err
+	}
+	return checked[0].Supported, checked[0].Reason, runs, nil
+}
+
+// generateItem runs a spec end to end and checks the contract on the way out.
+func generateItem(ctx context.Context, svc *service.Service, l *loaded, gi GenerateItem) (outcome, reason string, violations int, err error) {
+	spec := map[string]any{}
+	for k, v := range gi.Spec {
+		spec[k] = v
+	}
+	allowed := map[string]bool{}
+	for _, key := range []string{"facts", "must_use"} {
+		list, _ := spec[key].([]any)
+		mapped := make([]any, len(list))
+		for i, h := range list {
+			f := l.facts[fmt.Sprint(h)]
+			mapped[i] = f.Handle
+			if key == "facts" {
+				allowed[f.Handle] = true
+			}
+		}
+		if list != nil {
+			spec[key] = mapped
+		}
+	}
+	data, err := json.Marshal(spec)
+	if err != nil {
+		return "", "", 0, err
+	}
+	p, j, err := svc.GenerateParagraph(ctx, l.actor, data, service.JobOptions{})
+	if err != nil {
+		return "", "", 0, &SuiteError{Path: l.suite.Path, Item: gi.ID, Problem: domain.ErrorMessage(err)}
+	}
+	if _, err := svc.WaitJob(ctx, l.actor, j.ID, nil); err != nil {
+		return "", "", 0, err
+	}
+	view, showErr := svc.ShowParagraph(ctx, l.actor, p.Handle, false)
+	tr, err := svc.TraceParagraph(ctx, l.actor, p.Handle, true)
+	if err != nil {
+		return "", "", 0, err
+	}
+	switch view.State {
+	case domain.ParaVerified:
+		if showErr != nil || view.Text == "" {
+			violations++ // a verified paragraph must be shown
+		}
+		for _, s := range view.Sentences {
+			if s.Verdict != domain.VerdictSupported || len(s.Facts) == 0 {
+				violations++ // displayed text with an unverified or unlinked sentence
+			}
+		}
+	default:
+		if view.Text != "" || len(view.Sentences) > 0 || domain.ErrorCode(showErr) != domain.NotVerified {
+			violations++ // unverified text left the system
+		}
+	}
+	for _, rev := range tr.Revisions {
+		for _, s := range rev.Sentences {
+			for _, h := range s.Facts {
+				if !allowed[h] {
+					violations++ // a link outside the allowed set
+				}
+			}
+			if len(s.Facts) == 0 && s.Verdict == domain.VerdictSupported {
+				violations++ // support without a link
+			}
+		}
+	}
+	outcome = view.State
+	if outcome != domain.ParaVerified && outcome != domain.ParaRejected {
+		outcome = domain.ParaFailed
+	}
+	return outcome, strings.Join(view.Reasons, "; "), violations, nil
+}
+
+// extractProbe runs extraction on a document and counts the expected strings
+// found in the facts it kept.
+func extractProbe(ctx context.Context, svc *service.Service, l *loaded, p Probe) (found, kept int, rejected map[string]int, err error) {
+	doc := l.docs[p.Doc]
+	before, err := svc.Facts(ctx, l.actor, service.FactFilter{Doc: doc})
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	j, err := svc.ExtractFacts(ctx, l.actor, doc, service.JobOptions{})
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	done, err := svc.WaitJob(ctx, l.actor, j.ID, nil)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	if done.State != domain.JobSucceeded {
+		return 0, 0, nil, errors.New("extraction failed: " + strings.TrimSpace(fmt.Sprint(deref(done.Error))))
+	}
+	after, err := svc.Facts(ctx, l.actor, service.FactFilter{Doc: doc})
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	var hay []string
+	for _, f := range after {
+		hay = append(hay, textnorm.Fold(f.Text))
+	}
+	for _, want := range p.Expect {
+		w := textnorm.Fold(want)
+		for _, h := range hay {
+			if w != "" && strings.Contains(h, w) {
+				found++
+				break
+			}
+		}
+	}
+	rejected = map[string]int{}
+	runs, err := svc.Runs(ctx, l.actor, service.RunFilter{Job: done.Handle, Limit: 1 << 20})
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	for _, r := range runs {
+		if r.Rejections != nil {
+			var m map[string]int
+			if json.Unmarshal([]byte(*r.Rejections), &m) == nil {
+				for k, n := range m {
+					rejected[k] += n
+				}
+			}
+		}
+	}
+	return found, len(after) - len(before), rejected, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
