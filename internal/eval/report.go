@@ -107,10 +107,10 @@ func newReport(cfg Config, suites int) *Report {
 	}
 	return &Report{
 		Suites: suites, Provider: cfg.Provider.Name(), Model: model, PromptVersions: cfg.Prompts,
-		Verify:  VerifyMetrics{ByCategory: map[string]*CategoryN{}, Failures: []Failure{}},
+		Verify:   VerifyMetrics{ByCategory: map[string]*CategoryN{}, Failures: []Failure{}},
 		Generate: GenerateMetrics{Outcomes: []Failure{}},
 		Extract:  ExtractMetrics{FactsRejected: map[string]int{}},
-		Gate:    GateResult{Passed: true, Reasons: []string{}},
+		Gate:     GateResult{Passed: true, Reasons: []string{}},
 	}
 }
 

@@ -67,7 +67,7 @@ func Run(ctx context.Context, suites []*Suite, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer svc.Close()
+	defer func() { _ = svc.Close() }()
 	if err := svc.Engine.Start(ctx); err != nil {
 		return nil, err
 	}
