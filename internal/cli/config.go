@@ -33,6 +33,7 @@ func loadSettings(configFlag string) (*settings, error) {
 	v.SetDefault("limits.upload_mb", 50)
 	v.SetDefault("limits.pages", 2000)
 	v.SetDefault("jobs.max_attempts", 3)
+	v.SetDefault("jobs.backoff", "1s")
 	v.SetDefault("jobs.workers", 2)
 
 	dataDir := os.Getenv("OPUS_HOME")

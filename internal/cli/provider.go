@@ -50,7 +50,7 @@ func (a *app) buildProvider(st *settings) (*provider, error) {
 		p.Provider = offline.New()
 		p.model, p.models = offline.Model, nil // one deterministic model
 	case "openai":
-		op, err := newOpenAI(v, key)
+		op, err := newOpenAI(v, key, a.baseURL)
 		if err != nil {
 			return nil, err
 		}

@@ -63,6 +63,7 @@ type app struct {
 	noCache  bool
 	record   string
 	cassette string
+	baseURL  string
 	detach   bool
 	idemKey  string
 
@@ -120,6 +121,7 @@ func (a *app) commands() *cobra.Command {
 	pf.BoolVar(&a.noCache, "no-cache", false, "do not answer identical temperature-0 requests from earlier runs")
 	pf.StringVar(&a.record, "record", "", "record every model answer to this cassette file (JSONL)")
 	pf.StringVar(&a.cassette, "cassette", "", "cassette to answer from, with --provider replay")
+	pf.StringVar(&a.baseURL, "base-url", "", "OpenAI-compatible server, e.g. http://localhost:11434/v1 (env OPENAI_BASE_URL)")
 	a.root = root
 	root.AddCommand(a.docCmd(), a.factsCmd(), a.paraCmd(), a.jobsCmd(), a.runsCmd(), a.profileCmd(), a.migrateCmd(), a.evalCmd())
 	return root
@@ -179,8 +181,9 @@ func (a *app) open(ctx context.Context) error {
 		NoCache:        a.noCache,
 		Temperature:    st.v.GetFloat64("temperature"),
 		Prompts:        prompts.Versions(),
-		Jobs:           jobs.Config{MaxAttempts: st.v.GetInt("jobs.max_attempts"), Workers: st.v.GetInt("jobs.workers"), Logger: logger},
-		Logger:         logger,
+		Jobs: jobs.Config{MaxAttempts: st.v.GetInt("jobs.max_attempts"), Workers: st.v.GetInt("jobs.workers"),
+			BaseBackoff: st.v.GetDuration("jobs.backoff"), Logger: logger},
+		Logger: logger,
 	})
 	if err != nil {
 		db.Close()

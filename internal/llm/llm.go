@@ -6,6 +6,7 @@ package llm
 
 import (
 	"context"
+	"errors"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -78,3 +79,14 @@ type PermanentError struct{ Err error }
 
 func (e *PermanentError) Error() string { return e.Err.Error() }
 func (e *PermanentError) Unwrap() error { return e.Err }
+
+// IsPermanent reports whether a provider error cannot be fixed by trying
+// again: a PermanentError, or an error that says it is not retryable.
+func IsPermanent(err error) bool {
+	var pe *PermanentError
+	if errors.As(err, &pe) {
+		return true
+	}
+	var r interface{ IsRetryable() bool }
+	return errors.As(err, &r) && !r.IsRetryable()
+}

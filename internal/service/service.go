@@ -150,8 +150,7 @@ func strPtr(s string) *string { return &s }
 // jobError classifies a handler's error for the job engine: provider
 // failures that retrying cannot fix end the job at once.
 func jobError(err error) error {
-	var pe *llm.PermanentError
-	if errors.As(err, &pe) {
+	if llm.IsPermanent(err) {
 		return jobs.Permanent(err)
 	}
 	return err
