@@ -6,10 +6,10 @@ package llm
 
 import (
 	"context"
-	"errors"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 
 	"github.com/opusblocks/opus/internal/contract"
 )
