@@ -45,7 +45,7 @@ type Config struct {
 	JobTimeout  time.Duration // one attempt, default 30 min
 	// BaseBackoff is the first retry delay; it doubles per attempt (with jitter).
 	BaseBackoff time.Duration
-	PollEvery   time.Duration
+	PollEvery   time.Duration // how often idle workers look for jobs; default by database
 	Logger      *slog.Logger
 }
 
@@ -62,9 +62,7 @@ func (c *Config) defaults() {
 	if c.BaseBackoff <= 0 {
 		c.BaseBackoff = time.Second
 	}
-	if c.PollEvery <= 0 {
-		c.PollEvery = 100 * time.Millisecond
-	}
+
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -88,12 +86,23 @@ type Engine struct {
 	mu       sync.Mutex
 	progress map[string]func(done, total int)
 	started  bool
+	// finished is closed and replaced whenever a job of this process ends,
+	// so waiters wake at once instead of on their next poll.
+	finished chan struct{}
 }
 
 // New prepares River's tables and a client; nothing runs until Start.
 func New(ctx context.Context, db *store.DB, cfg Config) (*Engine, error) {
 	cfg.defaults()
-	e := &Engine{db: db, cfg: cfg, handlers: map[string]Handler{}, progress: map[string]func(int, int){}}
+	if cfg.PollEvery <= 0 {
+		// A local file is cheap to poll, and a CLI user waits on every fetch;
+		// a shared Postgres serves many workers.
+		cfg.PollEvery = 25 * time.Millisecond
+		if db.Dialect == store.Postgres {
+			cfg.PollEvery = 100 * time.Millisecond
+		}
+	}
+	e := &Engine{db: db, cfg: cfg, handlers: map[string]Handler{}, progress: map[string]func(int, int){}, finished: make(chan struct{})}
 	var driver riverdriver.Driver[*sql.Tx]
 	if db.Dialect == store.SQLite {
 		driver = riversqlite.New(db.X.DB)
@@ -199,13 +208,29 @@ func (e *Engine) reportProgress(jobID string, done, total int) {
 	}
 }
 
+// signalFinished wakes every Wait of this process.
+func (e *Engine) signalFinished() {
+	e.mu.Lock()
+	close(e.finished)
+	e.finished = make(chan struct{})
+	e.mu.Unlock()
+}
+
+func (e *Engine) finishedChan() <-chan struct{} {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.finished
+}
+
 // Wait blocks until the job is finished (succeeded, failed or cancelled) and
 // returns it. The engine must be started for queued jobs to make progress.
+// Jobs run by this process wake it at once; others are seen on the next poll.
 func (e *Engine) Wait(ctx context.Context, ownerID, jobID string) (*domain.Job, error) {
 	tn := e.db.Tenant(ownerID)
 	t := time.NewTicker(e.cfg.PollEvery)
 	defer t.Stop()
 	for {
+		wake := e.finishedChan() // before reading the state: no lost wake-up
 		j, err := tn.JobByID(ctx, jobID)
 		if err != nil {
 			return nil, err
@@ -217,6 +242,7 @@ func (e *Engine) Wait(ctx context.Context, ownerID, jobID string) (*domain.Job, 
 		select {
 		case <-ctx.Done():
 			return j, domain.Wrap(ctx.Err(), domain.Cancelled, "stopped waiting for %s; it goes on (see 'opus jobs show %s')", j.Handle, j.Handle)
+		case <-wake:
 		case <-t.C:
 		}
 	}
@@ -402,6 +428,7 @@ func (w *worker) Work(ctx context.Context, rj *river.Job[args]) (err error) {
 		return h.Handle(ctx, run)
 	}()
 	if herr == nil && run.completed {
+		e.signalFinished()
 		return nil
 	}
 	if herr == nil {
@@ -442,6 +469,7 @@ func (e *Engine) fail(ctx context.Context, run *Run, h Handler, herr error) erro
 	if err != nil {
 		e.cfg.Logger.Error("recording job failure", "job", run.Job.Handle, "err", err)
 	}
+	e.signalFinished()
 	if final {
 		return river.JobCancel(herr)
 	}

@@ -96,6 +96,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
 	return s, nil
 }
 
+// SetNoCache turns the runs cache off or on for later jobs.
+func (s *Service) SetNoCache(off bool) { s.cfg.NoCache = off }
+
 // Close releases the PDF engine.
 func (s *Service) Close() error {
 	if s.pdf != nil {
