@@ -2,10 +2,9 @@ package service_test
 
 import (
 	"context"
-	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,37 +14,41 @@ import (
 	"github.com/opusblocks/opus/internal/domain"
 	"github.com/opusblocks/opus/internal/jobs"
 	"github.com/opusblocks/opus/internal/llm"
+	"github.com/opusblocks/opus/internal/llm/llmtest"
 	"github.com/opusblocks/opus/internal/llm/offline"
+	"github.com/opusblocks/opus/internal/llm/openai"
 	"github.com/opusblocks/opus/internal/prompts"
 	"github.com/opusblocks/opus/internal/service"
 	"github.com/opusblocks/opus/internal/store"
 	"github.com/opusblocks/opus/internal/store/storetest"
 )
 
-// flaky fails its first n calls, then answers like the offline provider.
-type flaky struct {
-	failures atomic.Int32
-	calls    atomic.Int32
-}
-
-func (f *flaky) Name() string { return "flaky" }
-
-func (f *flaky) Complete(ctx context.Context, req llm.Request) (llm.Response, error) {
-	f.calls.Add(1)
-	if f.failures.Add(-1) >= 0 {
-		return llm.Response{}, errors.New("provider unavailable (503)")
+// unavailableThenFine is a fake OpenAI server that answers 503 to its first
+// n requests and then like a librarian that finds one fact on page 1.
+func unavailableThenFine(t *testing.T, n int) (*llmtest.Server, llm.Provider) {
+	srv := llmtest.NewServer(t)
+	for i := 0; i < n; i++ {
+		srv.Enqueue(llmtest.Reply{Status: http.StatusServiceUnavailable, Body: llmtest.APIError("overloaded", "server_error")})
 	}
-	return offline.New().Complete(ctx, req)
+	fact := `{"facts":[{"text":"The trial enrolled 120 adult patients with primary hypercholesterolaemia at four centres.",` +
+		`"quote":"The trial enrolled 120 adult patients with primary hypercholesterolaemia at four centres","page":1,"kind":"population"}]}`
+	srv.SetHandler(func(llmtest.ChatRequest) llmtest.Reply {
+		return llmtest.Reply{Body: llmtest.Completion(fact, "gpt-test", 50, 20, 0)}
+	})
+	// No SDK retries: each 503 fails one job attempt, so the job's own
+	// retries and failure propagation are what is tested.
+	p, err := openai.New(openai.Config{APIKey: "test-key", BaseURL: srv.URL, MaxRetries: -1})
+	require.NoError(t, err)
+	return srv, p
 }
 
 func TestFailedJobPropagatesAndRetrySucceeds(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		prov := &flaky{}
-		prov.failures.Store(3)
+		srv, prov := unavailableThenFine(t, 3)
 		svc, err := service.New(ctx, db, service.Config{
 			DataDir: t.TempDir(), CacheDir: filepath.Join(os.TempDir(), "opus-test-cache", "opus", "wazero"),
-			Provider: prov, Model: "offline-1", Prompts: prompts.Versions(),
+			Provider: prov, Model: "gpt-test", Prompts: prompts.Versions(),
 			Jobs: jobs.Config{MaxAttempts: 3, PollEvery: 20 * time.Millisecond, BaseBackoff: 10 * time.Millisecond},
 		})
 		require.NoError(t, err)
@@ -68,6 +71,7 @@ func TestFailedJobPropagatesAndRetrySucceeds(t *testing.T) {
 		assert.Equal(t, 3, done.Attempt)
 		require.NotNil(t, done.Error)
 		assert.Contains(t, *done.Error, "503")
+		assert.Equal(t, 3, srv.Calls())
 		d, err := svc.Document(ctx, a, res.Document.Handle)
 		require.NoError(t, err)
 		assert.Equal(t, domain.DocFailed, d.State, "the document follows its failed job")
@@ -88,7 +92,7 @@ func TestFailedJobPropagatesAndRetrySucceeds(t *testing.T) {
 		d, err = svc.Document(ctx, a, res.Document.Handle)
 		require.NoError(t, err)
 		assert.Equal(t, domain.DocFactsReady, d.State)
-		assert.Positive(t, d.ActiveFacts)
+		assert.Equal(t, 1, d.ActiveFacts)
 
 		_, err = svc.RetryJob(ctx, a, j.Handle)
 		assert.Equal(t, domain.Conflict, domain.ErrorCode(err), "a succeeded job cannot be retried")
