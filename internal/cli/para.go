@@ -223,10 +223,18 @@ func (a *app) printTrace(tr *service.Trace) {
 		}
 		fmt.Fprintf(w, "  revision %d (%s, %s)\n", rev.N, rev.Origin, by)
 		for _, s := range rev.Sentences {
-			fmt.Fprintf(w, "    %d. %s %s [%s] verifier %s\n", s.Ordinal+1, state(s.Verdict), s.Text, strings.Join(s.Facts, ", "), s.VerifierRun)
-			if s.Reason != nil {
-				fmt.Fprintf(w, "       %s\n", styleDim.Render(*s.Reason))
+			fmt.Fprintf(w, "    %d. %s  %s\n", s.Ordinal+1, state(s.Verdict), s.Text)
+			detail := "cites " + strings.Join(s.Facts, ", ")
+			if len(s.Facts) == 0 {
+				detail = "cites no fact"
 			}
+			if s.VerifierRun != "" {
+				detail += "; verifier run " + s.VerifierRun
+			}
+			if s.Reason != nil {
+				detail += "; " + *s.Reason
+			}
+			fmt.Fprintf(w, "       %s\n", styleDim.Render(detail))
 		}
 	}
 	if tr.Redacted {
