@@ -440,6 +440,10 @@ func (s *Service) EditParagraph(ctx context.Context, a Actor, handle, text strin
 			return err
 		}
 		ids := handleToID(allowed)
+		retracted := map[string]bool{}
+		for _, f := range allowed {
+			retracted[f.Handle] = f.State == domain.FactRetracted
+		}
 		var ns []store.NewSentence
 		for i, st := range sents {
 			n := store.NewSentence{Text: st.Text, Verdict: domain.VerdictPending}
@@ -447,6 +451,9 @@ func (s *Service) EditParagraph(ctx context.Context, a Actor, handle, text strin
 				id, ok := ids[h]
 				if !ok {
 					return domain.Errorf(domain.Invalid, "line %d cites %s, which is not among %s's allowed facts; allowed: %s", i+1, h, p.Handle, handles(allowed))
+				}
+				if retracted[h] {
+					return domain.Errorf(domain.Invalid, "line %d cites %s, which has been retracted; cite another allowed fact", i+1, h)
 				}
 				n.FactIDs = append(n.FactIDs, id)
 			}
