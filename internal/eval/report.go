@@ -305,8 +305,8 @@ func (r *Report) UpdateBaseline(b *Baseline, path string) error {
 func (r *Report) PrintTable(w io.Writer) {
 	v := r.Verify
 	fmt.Fprintf(w, "opus eval: %d suites, provider %s, model %s\n\n", r.Suites, r.Provider, r.Model)
-	fmt.Fprintf(w, "verify    %d items (%d supported, %d unsupported): accuracy %.3f, false support %d (rate %.3f), false reject %d (rate %.3f)\n",
-		v.N, v.Supported, v.Unsupported, v.Accuracy, v.FalseSupport, v.FalseSupportRate, v.FalseReject, v.FalseRejectRate)
+	fmt.Fprintf(w, "verify    %s (%d supported, %d unsupported): accuracy %.3f, false support %d (rate %.3f), false reject %d (rate %.3f)\n",
+		count(v.N, "item"), v.Supported, v.Unsupported, v.Accuracy, v.FalseSupport, v.FalseSupportRate, v.FalseReject, v.FalseRejectRate)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  category\tlabel\tn\tcorrect\twrong rate")
 	cats := append(append([]string{}, SupportedCategories...), UnsupportedCategories...)
@@ -325,12 +325,12 @@ func (r *Report) PrintTable(w io.Writer) {
 	}
 	tw.Flush()
 	g := r.Generate
-	fmt.Fprintf(w, "\ngenerate  %d items: %d verified, %d rejected, %d failed; %d contract violations\n", g.N, g.Verified, g.Rejected, g.Failed, g.Violations)
+	fmt.Fprintf(w, "\ngenerate  %s: %d verified, %d rejected, %d failed; %d contract violations\n", count(g.N, "item"), g.Verified, g.Rejected, g.Failed, g.Violations)
 	for _, o := range g.Outcomes {
 		fmt.Fprintf(w, "  %s %s ended %s: %s\n", o.Suite, o.ID, o.Got, o.Reason)
 	}
 	e := r.Extract
-	fmt.Fprintf(w, "extract   %d probes: recall %.3f; %d facts kept, rejected %v\n", e.N, e.ProbeRecall, e.FactsKept, e.FactsRejected)
+	fmt.Fprintf(w, "extract   %s: recall %.3f; %d facts kept, rejected %v\n", count(e.N, "probe"), e.ProbeRecall, e.FactsKept, e.FactsRejected)
 	fmt.Fprintf(w, "cost      %d tokens, $%.4f, %.1f s\n", r.Tokens, r.CostUSD, r.WallS)
 	if len(v.Failures) > 0 {
 		fmt.Fprintf(w, "\nmisjudged items:\n")
@@ -343,4 +343,11 @@ func (r *Report) PrintTable(w io.Writer) {
 	} else {
 		fmt.Fprintf(w, "\ngate: FAILED\n  %s\n", strings.Join(r.Gate.Reasons, "\n  "))
 	}
+}
+
+func count(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
