@@ -18,8 +18,10 @@ type Cue struct {
 	group string // causal group or scope qualifier
 }
 
-// cueList is a set of phrases compared by token keys, so inflections match
-// ("suggests", "suggested") and punctuation breaks a phrase.
+// cueList is a set of phrases compared word by word with the words as
+// written (lower-cased), never with stems: a cue is a whole word, so
+// "Note" is not "not", "rate" is not "rat" and "nonetheless" is not
+// "none". Inflections are listed one by one. Punctuation breaks a phrase.
 type cueList struct {
 	seqs   [][]string
 	except [][]string // phrases whose words are not cues ("not only")
@@ -31,7 +33,7 @@ func phrases(list string) [][]string {
 	for _, p := range strings.Split(list, ",") {
 		var seq []string
 		for _, w := range strings.Fields(p) {
-			seq = append(seq, textnorm.Key(w))
+			seq = append(seq, strings.ToLower(w))
 		}
 		if len(seq) > 0 {
 			out = append(out, seq)
@@ -44,6 +46,17 @@ func newCues(list, except string) cueList {
 	return cueList{seqs: phrases(list), except: phrases(except)}
 }
 
+// form is how a word token is compared with cue phrases: lower-cased as
+// written, with "n't" read as "not" and a closing apostrophe dropped
+// ("authors'").
+func form(t textnorm.Token) string {
+	w := strings.ToLower(strings.TrimSuffix(t.Text, "'"))
+	if w == "n't" {
+		return "not"
+	}
+	return w
+}
+
 // matchAt returns the length of the first phrase of seqs that starts at
 // toks[i], or 0.
 func matchAt(toks []textnorm.Token, i int, seqs [][]string) int {
@@ -52,18 +65,70 @@ func matchAt(toks []textnorm.Token, i int, seqs [][]string) int {
 			continue
 		}
 		ok := true
-		for k, key := range seq {
+		for k, w := range seq {
 			t := toks[i+k]
-			if t.Kind != textnorm.Word || t.Key != key {
+			if t.Kind != textnorm.Word || form(t) != w {
 				ok = false
 				break
 			}
+		}
+		if ok && len(seq) == 1 && seq[0] == "may" && isMonth(toks, i) {
+			ok = false
+		}
+		if ok && len(seq) == 1 && seq[0] == "since" && i+1 < len(toks) && toks[i+1].Kind == textnorm.Number {
+			ok = false // "since 2010" is a time, not a reason
 		}
 		if ok {
 			return len(seq)
 		}
 	}
 	return 0
+}
+
+// monthBefore are words after which "May" is the month ("in May", "by
+// May", "mid-May").
+var monthBefore = map[string]bool{"in": true, "on": true, "of": true, "since": true, "until": true, "till": true,
+	"from": true, "during": true, "by": true, "early": true, "late": true, "mid": true, "between": true,
+	"and": true, "to": true, "through": true, "before": true, "after": true, "last": true, "next": true, "this": true}
+
+// isMonth reports whether the word "May" at toks[i] is the month: written
+// with a capital, and next to a day or year ("May 2014", "12 May") or after
+// a word that introduces a date ("in May"). A lower-case "may" is always
+// the modal, and so is a capitalised one anywhere else ("Statins May
+// Reduce Risk"): mistaking a hedge for a month would drop the hedge.
+func isMonth(toks []textnorm.Token, i int) bool {
+	if toks[i].Text != "May" {
+		return false
+	}
+	if i+1 < len(toks) && toks[i+1].Kind == textnorm.Number && dayOrYear(toks[i+1].Key) {
+		return true
+	}
+	if i > 0 {
+		p := toks[i-1]
+		if p.Kind == textnorm.Number && dayOrYear(p.Key) {
+			return true
+		}
+		if p.Kind == textnorm.Word && monthBefore[strings.ToLower(p.Text)] {
+			return true
+		}
+	}
+	return false
+}
+
+// dayOrYear reports keys that can be a day of the month or a year.
+func dayOrYear(key string) bool {
+	key = strings.TrimRight(key, "stndrh") // "12th"
+	if key == "" || len(key) > 4 {
+		return false
+	}
+	n := 0
+	for _, r := range key {
+		if r < '0' || r > '9' {
+			return false
+		}
+		n = n*10 + int(r-'0')
+	}
+	return (n >= 1 && n <= 31) || (n >= 1800 && n <= 2100)
 }
 
 // find returns the cues of the list in toks, in order, not overlapping.
@@ -93,22 +158,33 @@ func spanText(toks []textnorm.Token, i, j int) string {
 var negationCues = newCues(
 	"not, no, never, none, neither, nor, without, nothing, nobody, non, cannot, "+
 		"nonsignificant, insignificant, unchanged, unaffected, unaltered, undetectable, undetected, "+
-		"fail, failed, fails, unable, absence, absent, lack, lacked, lacking, lacks",
+		"fail, failed, fails, failing, unable, absence, absent, lack, lacked, lacking, lacks",
 	"not only, whether or not, no doubt, not least")
 
 var hedgeCues = newCues(
 	"may, might, could, possibly, possible, perhaps, potentially, potential, likely, unlikely, "+
-		"probably, probable, presumably, putative, suggest, suggests, suggested, suggesting, suggestive, "+
-		"suggestion, indicate, indicates, indicated, indicating, appear to, appears to, appeared to, "+
-		"seem to, seems to, seemed to, tend to, tends to, associated, association, correlated, "+
-		"correlation, correlates, linked to, linked with, related to, relationship between, hypothesis, "+
-		"hypothesize, hypothesized, speculate, speculated, thought to, believed to, preliminary, "+
-		"uncertain, unclear, in part, partly, partially",
-	"")
+		"probably, probable, presumably, presumed, presumptive, putative, "+
+		"suggest, suggests, suggested, suggesting, suggestive, suggestion, suggestions, "+
+		"indicate, indicates, indicated, indicating, indicative, "+
+		"appear to, appears to, appeared to, appearing to, seem, seems, seemed, seeming, seemingly, apparently, "+
+		"tend to, tends to, tended to, associated, association, associations, associate, associates, "+
+		"correlated, correlation, correlations, correlate, correlates, linked to, linked with, related to, "+
+		"relationship between, hypothesis, hypotheses, hypothesize, hypothesizes, hypothesized, hypothesise, "+
+		"hypothesises, hypothesised, speculate, speculates, speculated, speculative, "+
+		"thought to, it is thought, is thought, are thought, was thought, were thought, we think, "+
+		"believe, believes, believed, expected to, "+
+		"to our knowledge, to the best of our knowledge, to the authors knowledge, "+
+		"to the best of the authors knowledge, to my knowledge, to the best of my knowledge, to their knowledge, "+
+		"as far as we know, as far as the authors know, as far as is known, as far as we are aware, "+
+		"as far as i know, conceivably, plausibly, plausible, arguably, reportedly, supposedly, "+
+		"in our opinion, in our view, preliminary, uncertain, unclear, in part, partly, partially",
+	"all possible, as soon as possible, where possible, if possible, when possible, whenever possible, "+
+		"as much as possible, as far as possible, action potential, action potentials, membrane potential, "+
+		"resting potential, evoked potential, evoked potentials, redox potential, zeta potential")
 
 var correlationCues = newCues(
-	"associated, association, correlated, correlation, correlates, linked to, linked with, "+
-		"related to, relationship between",
+	"associated, association, associations, associate, associates, correlated, correlation, correlations, "+
+		"correlate, correlates, linked to, linked with, related to, relationship between",
 	"")
 
 // causalGroupNames fixes the order in which causal cues are reported.
@@ -116,17 +192,32 @@ var causalGroupNames = []string{"cause", "prevent", "reduce", "increase", "impro
 
 // causalGroups are causal phrases; a sentence's causal phrase is backed by
 // any phrase of the same group in its facts ("led to" by "resulted in").
+// Inferential connectives ("therefore", "thus", "so", "since") state a
+// reason too: a sentence may not join two facts with one unless a fact
+// makes such a link.
+// Verbs of change ("fell", "rose") are in the groups of their direction:
+// a sentence that says "LDL fell" needs a fact that reports the change,
+// and may not turn an association into one.
 var causalGroups = map[string]cueList{
-	"cause": newCues("cause, causes, caused, causing, causal, causative, lead to, leads to, led to, leading to, "+
-		"result in, results in, resulted in, resulting in, due to, because, owing to, attributable to, "+
-		"responsible for, give rise to, gives rise to, gave rise to, induce, induces, induced, trigger, "+
-		"triggers, triggered, drive, drives, drove, as a result of, consequence of", ""),
-	"prevent":   newCues("prevent, prevents, prevented, preventing, prevention", ""),
-	"reduce":    newCues("reduce, reduces, reduced, reducing, reduction, decrease, decreases, decreased, diminish, diminished, attenuate, attenuated, suppress, suppressed, inhibit, inhibited, inhibits", ""),
-	"increase":  newCues("increase, increases, increased, increasing, raise, raises, raised, enhance, enhanced, enhances, boost, boosted, promote, promotes, promoted, stimulate, stimulated", ""),
-	"improve":   newCues("improve, improves, improved, improving, improvement", ""),
-	"protect":   newCues("protect, protects, protected, protection, protective", ""),
-	"eliminate": newCues("eliminate, eliminates, eliminated, abolish, abolished, cure, cures, cured", ""),
+	"cause": newCues("cause, causes, caused, causing, causal, causally, causative, lead to, leads to, led to, "+
+		"leading to, result in, results in, resulted in, resulting in, due to, because, owing to, attributable to, "+
+		"responsible for, give rise to, gives rise to, gave rise to, given rise to, induce, induces, induced, "+
+		"inducing, trigger, triggers, triggered, triggering, drive, drives, drove, driven, as a result of, "+
+		"consequence of, as a result, therefore, thus, hence, consequently, so, since",
+		"the result in, the results in, these results in, our results in, similar results in, "+
+			"the main results in, driven by the need, so far, so called, and so on, and so forth, so as, or so, "+
+			"even so, if so, so much, so many, so long, not so"),
+	"prevent": newCues("prevent, prevents, prevented, preventing, prevention, preventive", ""),
+	"reduce": newCues("reduce, reduces, reduced, reducing, reduction, reductions, decrease, decreases, decreased, "+
+		"decreasing, diminish, diminishes, diminished, attenuate, attenuates, attenuated, suppress, suppresses, "+
+		"suppressed, inhibit, inhibits, inhibited, inhibiting, inhibition, lowered, lowers, lowering, "+
+		"fell, fallen, dropped, drops", ""),
+	"increase": newCues("increase, increases, increased, increasing, raise, raises, raised, raising, enhance, "+
+		"enhances, enhanced, enhancing, boost, boosts, boosted, promote, promotes, promoted, promoting, "+
+		"stimulate, stimulates, stimulated, stimulating, rose, risen, rises", ""),
+	"improve":   newCues("improve, improves, improved, improving, improvement, improvements", ""),
+	"protect":   newCues("protect, protects, protected, protecting, protection, protective", ""),
+	"eliminate": newCues("eliminate, eliminates, eliminated, eliminating, elimination, abolish, abolishes, abolished, cure, cures, cured", ""),
 }
 
 func init() {
@@ -153,8 +244,8 @@ var scopeQualifiers = []cueList{
 	{seqs: phrases("animal, animals"), group: "animals"},
 	{seqs: phrases("zebrafish"), group: "zebrafish"},
 	{seqs: phrases("drosophila, fly, flies"), group: "flies"},
-	{seqs: phrases("yeast"), group: "yeast"},
-	{seqs: phrases("pig, pigs, porcine, swine"), group: "pigs"},
+	{seqs: phrases("yeast, yeasts"), group: "yeast"},
+	{seqs: phrases("pig, pigs, porcine, swine, piglet, piglets"), group: "pigs"},
 	{seqs: phrases("dog, dogs, canine"), group: "dogs"},
 	{seqs: phrases("primate, primates, monkey, monkeys, macaque, macaques"), group: "primates"},
 	{seqs: phrases("rabbit, rabbits"), group: "rabbits"},
@@ -167,7 +258,8 @@ var scopeQualifiers = []cueList{
 
 // humanCues are words that place a finding in people.
 var humanCues = newCues("human, humans, patient, patients, people, person, persons, adult, adults, "+
-	"child, children, women, men, woman, man, participant, participants, volunteer, volunteers, clinical", "")
+	"child, children, women, men, woman, man, participant, participants, subject, subjects, volunteer, "+
+	"volunteers, clinical", "")
 
 // scopeGroups returns the qualifiers toks mention.
 func scopeGroups(toks []textnorm.Token) []string {
@@ -182,9 +274,12 @@ func scopeGroups(toks []textnorm.Token) []string {
 
 // Negations returns the negation cues of a tokenised text ("not", "no",
 // "without", "failed to", "unchanged"), leaving out phrases that only look
-// negative ("not only", "whether or not").
+// negative ("not only", "whether or not"). Cues are whole words: "Note"
+// and "nonetheless" are none.
 func Negations(toks []textnorm.Token) []Cue { return negationCues.find(toks) }
 
 // Hedges returns the hedge cues of a tokenised text ("may", "suggests",
-// "associated with").
+// "associated with", "to our knowledge", "we believe"), leaving out the
+// month ("in May 2014") and phrases that only look tentative ("all
+// possible", "action potential").
 func Hedges(toks []textnorm.Token) []Cue { return hedgeCues.find(toks) }

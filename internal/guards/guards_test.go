@@ -188,3 +188,159 @@ func TestNegationsAndHedges(t *testing.T) {
 }
 
 func tokenize(s string) []textnorm.Token { return textnorm.Tokenize(s) }
+
+func cueTexts(cues []Cue) []string {
+	var out []string
+	for _, c := range cues {
+		out = append(out, strings.ToLower(c.Text))
+	}
+	return out
+}
+
+// Cues are whole words as written: never a stem or a prefix of another
+// word.
+func TestCuesAreWholeWords(t *testing.T) {
+	for _, s := range []string{
+		"Note that the input rate is less than for grep.",
+		"As noted above, the notes were kept.",
+		"Nonetheless, the knot held; nonce words and nominal values were nowhere.",
+		"Heart failure was the main diagnosis.",
+		"The nothingness of the canopy.",
+	} {
+		assert.Empty(t, Negations(tokenize(s)), s)
+	}
+	assert.Equal(t, []string{"not", "n't", "not", "none", "without", "lacks", "failed"},
+		cueTexts(Negations(tokenize("It is not here, it isn't there, it cannot be; none came without it; it lacks X and failed."))))
+
+	for _, s := range []string{
+		"The study ran from March to May 2014.",
+		"Patients were enrolled in May.",
+		"Enrolment closed on 12 May 2019.",
+		"Recruitment lasted until mid-May.",
+		"We tested all possible combinations as soon as possible.",
+		"The action potential was recorded.",
+		"Mayo Clinic patients and Maya.",
+	} {
+		assert.Empty(t, Hedges(tokenize(s)), s)
+	}
+	for _, s := range []string{
+		"Statins may reduce risk.",
+		"Statins May Reduce Dementia Risk.",
+		"May statins reduce risk?",
+		"To the authors' knowledge, REALM is the first system.",
+		"To our knowledge, it is new.",
+		"To the best of our knowledge, it is new.",
+		"As far as the authors know, no system did.",
+		"We believe this is new.",
+		"It is thought to act on X.",
+		"The effect seems small.",
+		"This apparently helps.",
+		"The data indicate a benefit.",
+		"Presumably the drug acts on X.",
+		"The drug was possibly effective.",
+		"The effect, arguably, is small.",
+	} {
+		assert.NotEmpty(t, Hedges(tokenize(s)), s)
+	}
+	// Model organisms are whole words too: a sampling rate is no rat.
+	assert.Empty(t, scopeGroups(tokenize("The sampling rate was 1000 Hz; rates of mousetraps.")))
+	assert.Equal(t, []string{"rats"}, scopeGroups(tokenize("Rats were sampled.")))
+}
+
+func TestCheckNewRules(t *testing.T) {
+	fREALM := contract.Fact{ID: "F1",
+		Text:  "To the authors' knowledge, REALM is the first system to use language modeling techniques for IE Assessment.",
+		Quote: "To our knowledge, REALM is the first system to use language modeling techniques for IE Assessment."}
+	fWheat := contract.Fact{ID: "F2", Text: "Wheat is more sensitive to heat stress during the reproductive phase than the vegetative stage."}
+	fCmp := contract.Fact{ID: "F3", Text: "Drug A lowered LDL-C more than placebo at week 12."}
+	fChain := contract.Fact{ID: "F4", Text: "Site A was warmer than site B, and site B was warmer than site C."}
+	fOver := contract.Fact{ID: "F5", Text: "The new index gave a 3.9x speedup over the interpreter."}
+	fTime := contract.Fact{ID: "F6", Text: "The entire test took 2 hours (including breaks)."}
+	fWeeks := contract.Fact{ID: "F7", Text: "Drug A was taken for 12 weeks."}
+	fMay := contract.Fact{ID: "F8", Text: "Statins may reduce dementia in older adults."}
+	fRate := contract.Fact{ID: "F9", Text: "EEG was recorded at a sampling rate of 1000 Hz."}
+	fQuoteNeg := contract.Fact{ID: "F10",
+		Text:  "The entire sort took 1283 seconds, an increase of 44% in elapsed time.",
+		Quote: "The entire computation takes 1283 seconds, an increase of 44% in elapsed time. However these last few stragglers don't finish until 300 seconds later."}
+	fAnaphora := contract.Fact{ID: "F11",
+		Text:  "Drug A lowered LDL-C by 38% at week 12.",
+		Quote: "Drug A lowered LDL-C by 38% at week 12. This was not significant after adjustment."}
+	fQuoteHedge := contract.Fact{ID: "F12",
+		Text:  "LDL-C fell by 38% at week 12.",
+		Quote: "LDL-C fell by 38% at week 12. Statins may reduce events in older adults."}
+	fFell := contract.Fact{ID: "F13", Text: "Coffee intake was associated with lower mortality in 5,000 adults."}
+	fList := contract.Fact{ID: "F14", Text: "Drug A lowered LDL-C; thus fewer patients needed statins."}
+
+	tests := []struct {
+		name     string
+		sentence string
+		facts    []contract.Fact
+		want     []string
+	}{
+		// Hedges that are phrases.
+		{"knowledge hedge dropped", "REALM is the first system to use language modeling techniques for IE assessment.", []contract.Fact{fREALM}, []string{Hedge}},
+		{"knowledge hedge kept", "To our knowledge, REALM is the first system to use language modeling techniques for IE assessment.", []contract.Fact{fREALM}, nil},
+		{"knowledge hedge paraphrased", "As far as the authors know, REALM is the first system to use language modeling techniques for IE assessment.", []contract.Fact{fREALM}, nil},
+		// The month is no hedge, so it cannot stand in for one.
+		{"May the month is no hedge", "In May 2014, statins reduced dementia in older adults.", []contract.Fact{fMay}, []string{Hedge}},
+		{"may the modal", "Statins may reduce dementia in older adults.", []contract.Fact{fMay}, nil},
+
+		// Comparisons keep their sides.
+		{"sides swapped", "Wheat is more sensitive to heat stress during the vegetative stage than during the reproductive phase.", []contract.Fact{fWheat}, []string{Comparison}},
+		{"sides kept", "Wheat is more sensitive to heat stress during the reproductive phase than during the vegetative stage.", []contract.Fact{fWheat}, nil},
+		{"sides kept, marker paraphrased", "Drug A lowered LDL-C more compared with placebo at week 12.", []contract.Fact{fCmp}, nil},
+		{"fronted marker", "Compared with placebo, drug A lowered LDL-C more at week 12.", []contract.Fact{fCmp}, nil},
+		{"fronted marker swapped", "Compared with drug A, placebo lowered LDL-C more at week 12.", []contract.Fact{fCmp}, []string{Comparison}},
+		{"versus swapped", "Placebo lowered LDL-C more versus drug A at week 12.", []contract.Fact{fCmp}, []string{Comparison}},
+		{"relative to swapped", "Placebo lowered LDL-C more relative to drug A.", []contract.Fact{fCmp}, []string{Comparison}},
+		{"chain: the third is not the first", "Site C was warmer than site B.", []contract.Fact{fChain}, []string{Comparison}},
+		{"chain: each link holds", "Site B was warmer than site C.", []contract.Fact{fChain}, nil},
+		{"over after a gain", "The interpreter gave a 3.9x speedup over the new index.", []contract.Fact{fOver}, []string{Comparison}},
+		{"over after a gain kept", "The new index gave a 3.9x speedup over the interpreter.", []contract.Fact{fOver}, nil},
+		{"a comparison no fact makes", "Drug A was taken for longer than placebo.", []contract.Fact{fWeeks}, []string{Comparison}},
+		{"a bound is no comparison", "Drug A was taken for more than 12 weeks.", []contract.Fact{fWeeks}, nil},
+		{"over a time is no comparison", "Drug A was taken over 12 weeks.", []contract.Fact{fWeeks}, nil},
+
+		// Numbers in other units, converted exactly.
+		{"2 hours as 120 minutes", "The entire test took 120 minutes, including breaks.", []contract.Fact{fTime}, nil},
+		{"12 weeks as 84 days", "Drug A was taken for 84 days.", []contract.Fact{fWeeks}, nil},
+		{"12 weeks is not 3 months", "Drug A was taken for 3 months.", []contract.Fact{fWeeks}, []string{Numbers}},
+		{"not 85 days", "Drug A was taken for 85 days.", []contract.Fact{fWeeks}, []string{Numbers}},
+		{"1 kHz", "EEG was recorded at a sampling rate of 1 kHz.", []contract.Fact{fRate}, nil},
+
+		// A sampling rate is no rat: no scope qualifier to keep.
+		{"rate is not rats", "EEG was recorded at a sampling rate of 1000 Hz.", []contract.Fact{fRate}, nil},
+
+		// Negations and hedges bind the sentences of a quote they belong to.
+		{"a negated sentence of the quote the sentence does not use", "The entire sort took 1283 seconds, an increase of 44% in elapsed time.", []contract.Fact{fQuoteNeg}, nil},
+		{"a negated sentence of the quote the sentence uses", "The last few stragglers finish 300 seconds later.", []contract.Fact{fQuoteNeg}, []string{Negation}},
+		{"a negation that refers back", "Drug A lowered LDL-C by 38% at week 12.", []contract.Fact{fAnaphora}, []string{Negation}},
+		{"a negation that names what came before", "Drug A lowered LDL-C by 38% at week 12.", []contract.Fact{{ID: "F16",
+			Text:  "Drug A lowered LDL-C by 38% at week 12.",
+			Quote: "Drug A lowered LDL-C by 38% at week 12. The difference was not significant."}}, []string{Negation}},
+		{"a hedge that refers back", "Drug A lowered LDL-C by 38% at week 12.", []contract.Fact{{ID: "F17",
+			Text:  "Drug A lowered LDL-C by 38% at week 12.",
+			Quote: "Drug A lowered LDL-C by 38% at week 12; these findings may reflect chance."}}, []string{Hedge}},
+		{"a hedged sentence of the quote the sentence does not use", "LDL-C fell by 38% at week 12.", []contract.Fact{fQuoteHedge}, nil},
+		{"a hedged sentence of the quote the sentence uses", "Statins reduce events in older adults.", []contract.Fact{fQuoteHedge}, []string{Hedge}},
+
+		// Verbs of change are claims of change.
+		{"fell from an association", "Mortality fell with coffee intake in 5,000 adults.", []contract.Fact{fFell}, []string{Hedge}},
+		{"therefore from nothing", "Drug A lowered LDL-C; therefore 120 patients were randomised.", []contract.Fact{fLDL, fManual}, []string{Hedge}},
+		{"thus from a fact that says so", "Drug A lowered LDL-C; thus fewer patients needed statins.", []contract.Fact{fList}, nil},
+		{"since a year is no reason", "Since 2019, 120 patients were randomised.", []contract.Fact{{ID: "F15", Text: "Since 2019, 120 patients were randomised."}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Check(tt.sentence, tt.facts)
+			names := guardNames(got)
+			if tt.want == nil {
+				assert.Empty(t, got, "unexpected failures")
+				return
+			}
+			for _, w := range tt.want {
+				assert.Contains(t, names, w)
+			}
+		})
+	}
+}

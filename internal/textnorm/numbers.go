@@ -215,11 +215,24 @@ func (sc *scanner) number(i, start int, cmp string) int {
 		return i
 	}
 	first.start, first.cmp = start, cmp
+	if c, e, ok := sc.compound(first, j); ok {
+		first, j = c, e
+	}
 	items := []pending{first}
+	// "and" joins a range only where a list can start: "at 12 and 24
+	// weeks", "between 12 and 15 weeks", "by 38 and 12%". After a noun
+	// ("group 2 and 20%") or from a year ("in 2019 and 20% in 2020",
+	// "in 2019 to 20%") the numbers belong to different things.
+	listStart := sc.opensList()
 	for first.raw == "" {
 		k, ok := rangeSep(s, j)
 		if !ok {
 			break
+		}
+		if w := strings.TrimSpace(s[j:k]); w == "and" || w == "to" {
+			if last := items[len(items)-1]; (w == "and" && !listStart) || isYear(last) {
+				break
+			}
 		}
 		next, e, ok := sc.quantity(k, false)
 		if !ok || next.raw != "" {
@@ -228,11 +241,17 @@ func (sc *scanner) number(i, start int, cmp string) int {
 		items = append(items, next)
 		j = e
 	}
-	// A unit written once at the end of a range belongs to every value.
-	last := items[len(items)-1].unit
-	for n := range items {
-		if items[n].unit == "" && items[n].raw == "" {
-			items[n].unit = last
+	// A unit written once at the end of a range belongs to every value
+	// before it: "12-15 weeks", and in "11.21 ± 0.74 nM and 3 ± 1 mg" the
+	// nM to 11.21.
+	next := ""
+	for n := len(items) - 1; n >= 0; n-- {
+		switch {
+		case items[n].raw != "":
+		case items[n].unit != "":
+			next = items[n].unit
+		default:
+			items[n].unit = next
 		}
 	}
 	for _, it := range items {
@@ -243,6 +262,31 @@ func (sc *scanner) number(i, start int, cmp string) int {
 		sc.emit(Number, it.start, it.end, it.cmp+key, false)
 	}
 	return j
+}
+
+// opensList reports whether a number scanned now may open a list: at the
+// start, after punctuation or after a function word.
+func (sc *scanner) opensList() bool {
+	if len(sc.toks) == 0 {
+		return true
+	}
+	last := sc.toks[len(sc.toks)-1]
+	return last.Kind == Punct || last.Kind == Word && (last.Stop || listWords[strings.ToLower(last.Text)])
+}
+
+// listWords are words other than function words after which a list of
+// numbers may start.
+var listWords = map[string]bool{"between": true, "about": true, "approximately": true, "around": true,
+	"nearly": true, "roughly": true, "after": true, "before": true, "within": true, "during": true, "over": true,
+	"under": true, "among": true, "than": true, "respectively": true}
+
+// isYear reports a bare whole number that reads as a year.
+func isYear(p pending) bool {
+	if p.unit != "" || p.raw != "" || strings.ContainsAny(p.val, ".e-") {
+		return false
+	}
+	n, err := strconv.Atoi(p.val)
+	return err == nil && n >= 1800 && n <= 2100
 }
 
 // rangeSep reads a range separator at i ("-", "/", "±", "to", "and") and
@@ -259,6 +303,10 @@ func rangeSep(s string, i int) (int, bool) {
 		j++
 	case strings.HasPrefix(s[j:], "±"):
 		j += len("±")
+	case strings.HasPrefix(s[j:], "+/-"):
+		j += len("+/-") // "±" typed in ASCII
+	case strings.HasPrefix(s[j:], "+-"):
+		j += len("+-") // "+−" once dashes are folded
 	case strings.HasPrefix(s[j:], "to "):
 		j, word = j+2, true
 	case strings.HasPrefix(s[j:], "and "):
@@ -605,9 +653,25 @@ func (sc *scanner) spelled(i int) int {
 		break
 	}
 	if !seen {
-		return i
+		return sc.fraction(i)
 	}
-	val := strconv.Itoa(total + current)
+	n := total + current
+	// "two and a half minutes": only with a unit, which makes it a
+	// quantity rather than a list ("two and a half-day course").
+	if rest := strings.ToLower(s[end:]); strings.HasPrefix(rest, " and a half ") {
+		if unit, e := parseUnit(s, end+len(" and a half")); unit != "" && unit != "%" {
+			sc.emit(Number, i, e, withUnit(strconv.Itoa(n)+".5", unit), false)
+			return e
+		}
+	}
+	// "three quarters", "one quarter of an hour".
+	if byteAt(s, end) == ' ' {
+		k := letterRun(s, end+1)
+		if w := strings.ToLower(s[end+1 : k]); (w == "quarter" && n == 1) || (w == "quarters" && n > 1 && n < 4) {
+			return sc.fractionOf(i, k, float64(n)/4)
+		}
+	}
+	val := strconv.Itoa(n)
 	unit, e := parseUnit(s, end)
 	if unit == "" {
 		e = end
@@ -649,4 +713,103 @@ func listSep(s string, i int) (int, bool) {
 		}
 	}
 	return i, false
+}
+
+// fraction reads "half" or "a quarter" at i as a quantity: "half an hour"
+// is 0.5 h, "half of the extractions" 50%, "a quarter of a second" 0.25 s.
+// Compounds ("half-life"), "a half" ("an hour and a half") and "quarter"
+// without "a" ("the first quarter") stay words.
+func (sc *scanner) fraction(i int) int {
+	s := sc.s
+	k := letterRun(s, i)
+	w := strings.ToLower(s[i:k])
+	if byteAt(s, k) == '-' && isASCIILetter(byteAt(s, k+1)) {
+		return i
+	}
+	prevA := false
+	if n := len(sc.toks); n > 0 {
+		last := sc.toks[n-1]
+		prevA = last.Kind == Word && strings.EqualFold(last.Text, "a") && strings.TrimSpace(s[last.End:i]) == ""
+	}
+	switch {
+	case w == "half" && !prevA:
+		for _, art := range []string{" a ", " an "} {
+			if strings.HasPrefix(strings.ToLower(s[k:]), art) {
+				if unit, e := parseUnit(s, k+len(art)-1); unit != "" && unit != "%" && unit != "x" {
+					sc.emit(Number, i, e, withUnit("0.5", unit), false)
+					return e
+				}
+			}
+		}
+		sc.emit(Number, i, k, "50%", false)
+		return k
+	case w == "quarter" && prevA:
+		return sc.fractionOf(i, k, 0.25)
+	}
+	return i
+}
+
+// fractionOf emits the fraction f written from i to k ("three quarters"),
+// of a unit if one follows ("of an hour", "of a second"), else as a
+// percentage ("of the time", "of patients").
+func (sc *scanner) fractionOf(i, k int, f float64) int {
+	s := sc.s
+	rest := strings.ToLower(s[k:])
+	for _, of := range []string{" of a ", " of an "} {
+		if strings.HasPrefix(rest, of) {
+			if unit, e := parseUnit(s, k+len(of)-1); unit != "" && unit != "%" && unit != "x" {
+				sc.emit(Number, i, e, withUnit(strconv.FormatFloat(f, 'f', -1, 64), unit), false)
+				return e
+			}
+			return i // "a quarter of a century": not a unit we know
+		}
+	}
+	sc.emit(Number, i, k, strconv.FormatFloat(f*100, 'f', -1, 64)+"%", false)
+	return k
+}
+
+// timeUnits are the units of a compound duration, largest first, with how
+// many of the next one each holds.
+var timeUnits = []struct {
+	unit string
+	next int
+}{{"week", 7}, {"day", 24}, {"h", 60}, {"min", 60}, {"s", 1000}, {"ms", 0}}
+
+// compound merges a duration written in two units with nothing but a space
+// between them ("1 h 30 min", "2 min 5 s") into one quantity in the smaller
+// unit ("90 min"). Both values must be whole, the second smaller than one of
+// the larger unit. "1 h and 30 min" is left alone: it may list two time
+// points.
+func (sc *scanner) compound(first pending, j int) (pending, int, bool) {
+	s := sc.s
+	if first.raw != "" || byteAt(s, j) != ' ' || !digitAt(s, j+1) || strings.ContainsAny(first.val, ".e-") {
+		return first, j, false
+	}
+	ui := -1
+	for n, u := range timeUnits {
+		if u.unit == first.unit {
+			ui = n
+		}
+	}
+	if ui < 0 || ui+1 >= len(timeUnits) {
+		return first, j, false
+	}
+	next, e, ok := sc.quantity(j+1, false)
+	if !ok || next.raw != "" || next.unit != timeUnits[ui+1].unit || strings.ContainsAny(next.val, ".e-") {
+		return first, j, false
+	}
+	// Nothing may follow that would make the second value part of a
+	// range or a list ("1 h 30-45 min").
+	if _, ok := rangeSep(s, e); ok {
+		return first, j, false
+	}
+	a, err1 := strconv.Atoi(first.val)
+	b, err2 := strconv.Atoi(next.val)
+	if err1 != nil || err2 != nil || b >= timeUnits[ui].next {
+		return first, j, false
+	}
+	first.val = strconv.Itoa(a*timeUnits[ui].next + b)
+	first.unit = next.unit
+	first.end = e
+	return first, e, true
 }

@@ -83,6 +83,41 @@ func TestNumbers(t *testing.T) {
 		{"fact markers [F3] and [F3, F4] and [F12\u2013F14] are ignored", nil},
 		{"reference numbers [12] and [3, 5] are kept", []string{"12", "3", "5"}},
 		{"drug A [F3].", nil},
+		// ± typed in ASCII.
+		{"11.21 +/- 0.74 nM and 3 +- 1 mg", []string{"11.21 nM", "0.74 nM", "3 mg", "1 mg"}},
+		{"11.21 +\u2212 0.74 nM", []string{"11.21 nM", "0.74 nM"}},
+		// Fractions in words: exact, and only where they are quantities.
+		{"half an hour", []string{"0.5 h"}},
+		{"half a day", []string{"0.5 day"}},
+		{"half of the extractions", []string{"50%"}},
+		{"two and a half minutes", []string{"2.5 min"}},
+		{"one and a half hours", []string{"1.5 h"}},
+		{"three quarters of an hour", []string{"0.75 h"}},
+		{"three quarters of the time", []string{"75%"}},
+		{"a quarter of a second", []string{"0.25 s"}},
+		{"a quarter of patients", []string{"25%"}},
+		{"a half-life of 12 h", []string{"12 h"}},
+		{"an hour and a half", nil},
+		{"the first quarter of 2020", []string{"2020"}},
+		{"a quarter of a century", nil},
+		{"Eighty percent", []string{"80%"}},
+		// "and" makes a range only where a list may start, and never
+		// from a year.
+		{"at 12 and 24 weeks", []string{"12 week", "24 week"}},
+		{"by 38 and 12%", []string{"38%", "12%"}},
+		{"in 2019 and 20% in 2020", []string{"2019", "20%", "2020"}},
+		{"rose in 2019 to 20%", []string{"2019", "20%"}},
+		{"in group 2 and 20% in group 3", []string{"2", "20%", "3"}},
+		{"11.21 \u00B1 0.74 nM and 3 \u00B1 1 mg", []string{"11.21 nM", "0.74 nM", "3 mg", "1 mg"}},
+		// Durations in two units run together, and only then.
+		{"1 h 30 min", []string{"90 min"}},
+		{"2 min 5 s", []string{"125 s"}},
+		{"2 weeks 3 days", []string{"17 day"}},
+		{"1 h and 30 min", []string{"1 h", "30 min"}},
+		{"from 2 h to 30 min", []string{"2 h", "30 min"}},
+		{"1 h 75 min", []string{"1 h", "75 min"}},
+		{"1 h 30-45 min", []string{"1 h", "30 min", "45 min"}},
+		{"1.5 h 10 min", []string{"1.5 h", "10 min"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -36,20 +36,125 @@ var synonyms = map[string]string{"versus": "vs"}
 // them could let a changed claim through; the cost is that some paraphrases
 // are not recognised. A stem that would equal a stop word gets a "~"
 // ("use" → "us~"), so it cannot meet a name such as "US".
+//
+// Irregular verb forms share the key of their base form ("ran" and "run",
+// "took" and "take", "fell" and "fall"), except forms that are also
+// common words of another meaning ("left", "bound", "lay"). A stem that
+// would meet a negation, modal or quantifier ("note" → "not") gets a "~"
+// too: those words are cues, and no other word may pass for one.
 func Stem(w string) string {
 	w = strings.ToLower(w)
 	if s, ok := synonyms[w]; ok {
 		return s
 	}
+	if base, ok := irregular[w]; ok {
+		w = base
+	}
 	if len(w) < 3 {
 		return w
 	}
 	s := stem(w)
-	if stopWords[s] && s != w {
-		// "use" must not meet the acronym "US" at "us".
+	if (stopWords[s] || protectedKeys[s]) && s != w {
+		// "use" must not meet the acronym "US" at "us", nor "note" the
+		// negation "not".
 		return s + "~"
 	}
 	return s
+}
+
+// protectedKeys are the keys of cue words (negations, modals, quantifiers,
+// comparison words) that no other word's stem may take.
+var protectedKeys = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`not no nor non none never neither can may might will would
+		could should must all any some more less most least than only few`) {
+		protectedKeys[w] = true
+	}
+}
+
+// IsIrregularPast reports whether w (any case) is the past tense or past
+// participle of an irregular verb ("took", "taken", "fell"), so a verb.
+func IsIrregularPast(w string) bool {
+	_, ok := irregular[strings.ToLower(w)]
+	return ok
+}
+
+// irregular maps irregular past forms to their base form. Forms that are
+// also everyday words of another meaning ("left", "bound", "lay", "wound",
+// "ground", "spoke") are left out: merging them could let one claim pass
+// for another.
+var irregular = map[string]string{}
+
+func init() {
+	for _, line := range strings.Split(`arise arose arisen
+		bear borne
+		beat beaten
+		become became
+		begin began begun
+		break broke broken
+		bring brought
+		build built
+		buy bought
+		catch caught
+		choose chose chosen
+		come came
+		draw drew drawn
+		drink drank drunk
+		drive drove driven
+		eat ate eaten
+		fall fell fallen
+		feed fed
+		feel felt
+		fight fought
+		find found
+		forget forgot forgotten
+		get got gotten
+		give gave given
+		go went gone
+		grow grew grown
+		hide hid hidden
+		hold held
+		keep kept
+		know knew known
+		lead led
+		lose lost
+		make made
+		meet met
+		mislead misled
+		overcome overcame
+		overtake overtook overtaken
+		pay paid
+		rise rose risen
+		run ran
+		say said
+		see saw seen
+		seek sought
+		sell sold
+		send sent
+		shake shook shaken
+		show shown
+		shrink shrank shrunk
+		sleep slept
+		spend spent
+		stand stood
+		steal stole stolen
+		strike struck
+		swim swam swum
+		take took taken
+		teach taught
+		tell told
+		think thought
+		throw threw thrown
+		undergo underwent undergone
+		understand understood
+		withdraw withdrew withdrawn
+		write wrote written`, "\n") {
+		f := strings.Fields(line)
+		for _, form := range f[1:] {
+			irregular[form] = f[0]
+		}
+	}
 }
 
 func stem(w string) string {

@@ -63,9 +63,12 @@ func Tokenize(s string) []Token {
 // "1,200" → "1200", ".05" → "0.05", "38 %" and "38 percent" → "38%",
 // "12-week", "12 weeks" and "week 12" → "12 week", "p < .05" → "p<0.05",
 // "< 100 mg/dL" → "<100 mg/dl", "1.5-fold" → "1.5x", "twelve" → "12",
-// "1.2 million" → "1200000"; both ends of a range ("12–15%" → "12%",
-// "15%"); identifiers with digits as themselves, lower-cased ("p53", "3d",
-// "cd4+"). A decimal comma or a list without spaces ("0,05", "1,2,3") is
+// "1.2 million" → "1200000"; fractions in words ("half an hour" → "0.5 h",
+// "two and a half minutes" → "2.5 min", "half of" → "50%", "three
+// quarters" → "75%"); a duration in two units run together ("1 h 30 min"
+// → "90 min"); both ends of a range ("12–15%" → "12%", "15%"; "±", "+/-"
+// and "+-" separate too); identifiers with digits as themselves,
+// lower-cased ("p53", "3d", "cd4+"). A decimal comma or a list without spaces ("0,05", "1,2,3") is
 // kept whole rather than split into numbers the text does not state. Fact
 // markers are ignored.
 func Numbers(s string) []string {

@@ -28,6 +28,17 @@ func TestStem(t *testing.T) {
 		{"exceed", "exceeded", "exceeds"},
 		{"lower", "lowered", "lowers", "lowering"},
 		{"Mortality", "mortality"},
+		// Irregular verbs meet their base form.
+		{"run", "ran", "runs", "running"},
+		{"take", "took", "taken", "takes", "taking"},
+		{"fall", "fell", "fallen", "falls", "falling"},
+		{"rise", "rose", "risen", "rises", "rising"},
+		{"show", "showed", "shown", "shows"},
+		{"begin", "began", "begun", "beginning"},
+		{"grow", "grew", "grown"},
+		{"find", "found", "finds"},
+		{"hold", "held"},
+		{"withdraw", "withdrew", "withdrawn"},
 	}
 	for _, group := range same {
 		for _, w := range group[1:] {
@@ -40,6 +51,11 @@ func TestStem(t *testing.T) {
 		{"changed", "unchanged"}, {"effective", "ineffective"}, {"mice", "humans"},
 		{"significant", "insignificant"}, {"before", "after"}, {"station", "stated"},
 		{"likely", "like"}, {"children", "child"}, {"women", "men"},
+		// No word may take the key of a negation, modal or quantifier.
+		{"note", "not"}, {"notes", "not"}, {"noted", "not"}, {"noting", "not"}, {"cans", "can"},
+		{"none", "no"},
+		// Irregular forms that are also other words are not merged.
+		{"left", "leave"}, {"bound", "bind"}, {"lay", "lie"}, {"founded", "found"},
 	}
 	for _, d := range different {
 		assert.NotEqual(t, Stem(d[0]), Stem(d[1]), "%s / %s", d[0], d[1])

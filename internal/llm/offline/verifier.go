@@ -3,7 +3,9 @@ package offline
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/opusblocks/opus/internal/contract"
 	"github.com/opusblocks/opus/internal/guards"
@@ -16,8 +18,24 @@ import (
 // linked facts (text and quote) contain every content word and number of
 // it, and negations, hedges, numbers and comparisons attach to the same
 // words as in the facts. It is built never to pass an unsupported
-// sentence; the price is that many true paraphrases ("fell" for "was
-// reduced", passive for active, reordered numbers) are rejected.
+// sentence; the price is that many true paraphrases (passive for active,
+// reordered numbers, words the facts lack) are rejected.
+//
+// What it recognises as the same: inflections, irregular verbs included
+// ("took", "taken"; textnorm.Stem); a small curated list of synonyms
+// ("fell", "decreased", "reduced"; "used", "employed"; textnorm.Concept),
+// held to the same place as the word they stand for; numbers in other
+// formats and units that convert exactly ("38 %" and "38 percent", "120
+// minutes" and "2 hours", "half" and "50%", "a quarter of a second" and
+// "250 ms"; textnorm.SameQuantity); a percentage that glosses a count ("9
+// patients (7.5%)") as said of the count's words.
+//
+// What ties numbers to their things: the words next to each number
+// (binding); the order of numbers with no word between them; and numbers
+// linked in the sentence must be linked in one fact (in one clause, with no
+// number of their units between them), so "38% at 12 weeks and 20% at 24
+// weeks" does not give "38% at 24 weeks", and the numbers of two
+// clauses do not mix.
 //
 // Known limits: a sentence made of a fact's own words in another order
 // passes unless a number, negation, hedge, comparative or verb ties them;
@@ -35,6 +53,7 @@ func Verifier(in contract.VerifierInput) contract.VerifierOutput {
 type view struct {
 	id   string
 	toks []textnorm.Token
+	norm string // the normalised text the tokens index
 }
 
 // finding is why a sentence is unsupported.
@@ -58,19 +77,20 @@ func verify(it contract.VerifyItem) contract.Verdict {
 		return v
 	}
 	norm := textnorm.Normalize(it.Sentence)
-	s := textnorm.Tokenize(it.Sentence)
+	s := concepts(textnorm.Tokenize(it.Sentence))
 	var views []view
 	var ids []string
 	for _, f := range it.Facts {
 		ids = append(ids, f.ID)
 		for _, t := range []string{f.Text, f.Quote} {
 			if strings.TrimSpace(t) != "" {
-				views = append(views, view{id: f.ID, toks: textnorm.Tokenize(t)})
+				views = append(views, view{id: f.ID, toks: concepts(textnorm.Tokenize(t)), norm: textnorm.Normalize(t)})
 			}
 		}
 	}
+	alignNumbers(s, views)
 	for _, check := range []func([]textnorm.Token, []view, string) *finding{
-		checkWords, checkNegationScope, checkHedgeScope, checkNumberBinding, checkOrder,
+		checkWords, checkNegationScope, checkHedgeScope, checkNumberBinding, checkNumberClauses, checkAggregation, checkOrder,
 	} {
 		if f := check(s, views, norm); f != nil {
 			v.Reason, v.UnsupportedSpan = f.reason, f.span
@@ -92,22 +112,63 @@ func plural(n int, one, many string) string {
 
 func isContent(t textnorm.Token) bool { return t.Kind == textnorm.Word && !t.Stop }
 
-// checkWords requires every content word of the sentence in the facts.
-func checkWords(s []textnorm.Token, views []view, norm string) *finding {
-	vocab := map[string]bool{}
+// concepts gives each word the key of its class of synonyms
+// (textnorm.Concept), so that "fell" in a sentence meets "decreased" in a
+// fact in every check below, and the order and binding checks hold the
+// synonym to the same place as the word it stands for. A class word used
+// in another sense ("dropped out", "just before") keeps its own key.
+func concepts(toks []textnorm.Token) []textnorm.Token {
+	for i, t := range toks {
+		if t.Kind != textnorm.Word {
+			continue
+		}
+		next := ""
+		if i+1 < len(toks) {
+			next = toks[i+1].Text
+		}
+		if c, ok := textnorm.Concept(t.Text); ok && !textnorm.ConceptException(t.Text, next) {
+			toks[i].Key = c
+		}
+	}
+	return toks
+}
+
+// stopBacksContent are classes whose stop words ("although", "whereas")
+// stand for a content word ("but"): a fact's "although" backs a
+// sentence's "but", while a sentence's "although" stays a stop word.
+var stopBacksContent = map[string]bool{"but": true}
+
+// alignNumbers gives each number of the sentence that the facts state in
+// another unit the key the facts use ("120 minutes" takes the key of "2
+// hours"), so the checks below compare it like a number written the same
+// way. Only exact conversions count (textnorm.SameQuantity).
+func alignNumbers(s []textnorm.Token, views []view) {
+	have := map[string]bool{}
+	var keys []string
 	for _, v := range views {
 		for _, t := range v.toks {
-			switch {
-			case isContent(t):
-				vocab[t.Key] = true
-			case t.Kind == textnorm.Number:
-				// "12 weeks" in a fact also vouches for the word "weeks".
-				for _, w := range strings.FieldsFunc(t.Text, notLetter) {
-					vocab[textnorm.Key(w)] = true
-				}
+			if t.Kind == textnorm.Number && !have[t.Key] {
+				have[t.Key] = true
+				keys = append(keys, t.Key)
 			}
 		}
 	}
+	for i, t := range s {
+		if t.Kind != textnorm.Number || have[t.Key] {
+			continue
+		}
+		for _, k := range keys {
+			if textnorm.SameQuantity(t.Key, k) {
+				s[i].Key = k
+				break
+			}
+		}
+	}
+}
+
+// checkWords requires every content word of the sentence in the facts.
+func checkWords(s []textnorm.Token, views []view, norm string) *finding {
+	vocab := vocabulary(views)
 	var missing []string
 	first, last := -1, -1
 	content, numbers := 0, 0
@@ -143,6 +204,253 @@ func checkWords(s []textnorm.Token, views []view, norm string) *finding {
 		return &finding{reason: "the sentence states nothing the linked facts could support"}
 	}
 	return nil
+}
+
+// vocabulary returns the word keys that views vouch for.
+func vocabulary(views []view) map[string]bool {
+	vocab := map[string]bool{}
+	for _, v := range views {
+		for _, t := range v.toks {
+			switch {
+			case isContent(t), t.Kind == textnorm.Word && stopBacksContent[t.Key]:
+				vocab[t.Key] = true
+			case t.Kind == textnorm.Number:
+				// "12 weeks" in a fact also vouches for the word "weeks".
+				for _, w := range strings.FieldsFunc(t.Text, notLetter) {
+					vocab[textnorm.Key(w)] = true
+				}
+			}
+		}
+	}
+	return vocab
+}
+
+// joiners split a sentence into the parts an aggregation joins: "Drug A
+// lowered LDL-C by 38% and drug B lowered HDL-C by 12%".
+var joiners = map[string]bool{"and": true, "or": true, "but": true, "whereas": true, "while": true,
+	"although": true, "though": true, "however": true, "yet": true}
+
+// checkAggregation keeps what a sentence that cites several facts joins
+// from them apart. The sentence is cut into parts at "and", "or", "but",
+// "whereas", semicolons, colons and sentence stops (commas and brackets do
+// not cut). Each part must come from one fact: its content words must all
+// be words of one linked fact, so no word of one fact replaces a word of
+// another ("Drug A lowered HDL-C" from "Drug A lowered LDL-C" and "Drug B
+// lowered HDL-C"). A part without a verb of its own continues the part
+// before it ("Drug A lowered LDL-C by 38% and HDL-C by 12%": drug A
+// lowered HDL-C), so the two must come from one fact; a part of fewer than
+// two words goes with the parts around it. Every number must stand among
+// words of a fact that gives it: those of its part, taken as above ("and
+// 5.0%, respectively" with "myalgia in 7.5%"). "Drug A lowered LDL-C
+// by 12%" does not take its 12% from "Drug B lowered HDL-C by 12%", nor
+// does a quote take its speaker's label "(Centre A, R6)" from another
+// quote.
+func checkAggregation(s []textnorm.Token, views []view, norm string) *finding {
+	us := units(views)
+	part := make([]int, len(s))
+	cut := sentenceCuts(s)
+	n, c := 0, 0
+	opens := []bool{true} // opens[p]: part p starts a sentence or clause
+	clause := []int{0}    // clause[p]: the sentence or clause of part p
+	for i, t := range s {
+		switch {
+		case i > 0 && cut[i-1]:
+			n, c = n+1, c+1
+			opens, clause = append(opens, true), append(clause, c)
+		case t.Kind == textnorm.Word && joiners[strings.ToLower(t.Text)]:
+			n++
+			opens, clause = append(opens, false), append(clause, c)
+		}
+		part[i] = n
+	}
+	words := make([][]string, n+1)
+	verb := make([]bool, n+1)
+	for k, u := range s {
+		if isContent(u) {
+			words[part[k]] = append(words[part[k]], u.Key)
+		}
+		if isVerb(u) {
+			verb[part[k]] = true
+		}
+	}
+	covers := func(u unit, ws []string) bool {
+		for _, w := range ws {
+			if !u.vocab[w] {
+				return false
+			}
+		}
+		return true
+	}
+	anyCovers := func(ws []string) bool {
+		for _, u := range us {
+			if covers(u, ws) {
+				return true
+			}
+		}
+		return false
+	}
+	// with returns the words of part p and, if it has no verb and follows
+	// a joiner, of the part before it.
+	with := func(p int) []string {
+		out := append([]string(nil), words[p]...)
+		if !verb[p] && !opens[p] {
+			out = append(out, words[p-1]...)
+		}
+		return out
+	}
+	// around returns with(p), and the words of the parts around p in its
+	// sentence or clause, nearest first, while it has fewer than two
+	// words: a part of one word ("he goes", "Current and continued
+	// emissions") is judged with its neighbours.
+	around := func(p int) []string {
+		out := with(p)
+		for d := 1; len(out) < 2 && (p-d >= 0 || p+d <= n); d++ {
+			if p-d >= 0 && clause[p-d] == clause[p] {
+				out = append(out, words[p-d]...)
+			}
+			if len(out) < 2 && p+d <= n && clause[p+d] == clause[p] {
+				out = append(out, words[p+d]...)
+			}
+		}
+		return out
+	}
+	for p := 0; p <= n; p++ {
+		if len(words[p]) > 0 && !anyCovers(around(p)) {
+			first, last := -1, -1
+			for k := range s {
+				if part[k] == p && s[k].Kind != textnorm.Punct && !joiners[strings.ToLower(s[k].Text)] {
+					if first < 0 {
+						first = k
+					}
+					last = k
+				}
+			}
+			span := norm[s[first].Start:s[last].End]
+			reason := fmt.Sprintf("no one sentence of the linked facts says all of %q", span)
+			if !verb[p] && !opens[p] && len(words[p-1]) > 0 {
+				reason = fmt.Sprintf("no one sentence of the linked facts says %q together with what it continues", span)
+			}
+			return &finding{reason: reason, span: span}
+		}
+	}
+	for i, t := range s {
+		if t.Kind != textnorm.Number {
+			continue
+		}
+		ws := around(part[i])
+		ok := false
+		for _, u := range us {
+			ok = ok || u.numbers[t.Key] && covers(u, ws)
+		}
+		if !ok {
+			return &finding{
+				reason: fmt.Sprintf("no linked fact gives %s with the words of its part of the sentence", t.Text),
+				span:   t.Text,
+			}
+		}
+	}
+	return nil
+}
+
+// unit is what one part of a sentence may draw on: a whole fact (text and
+// quote) when each of them is one sentence, else one sentence (or clause
+// after a semicolon or colon) of its text or quote.
+type unit struct {
+	vocab, numbers map[string]bool
+}
+
+// units returns the units of the linked facts.
+func units(views []view) []unit {
+	var ids []string
+	byFact := map[string][]view{}
+	for _, v := range views {
+		if byFact[v.id] == nil {
+			ids = append(ids, v.id)
+		}
+		byFact[v.id] = append(byFact[v.id], v)
+	}
+	make1 := func(vs []view) unit {
+		u := unit{vocab: vocabulary(vs), numbers: map[string]bool{}}
+		for _, v := range vs {
+			for _, t := range v.toks {
+				if t.Kind == textnorm.Number {
+					u.numbers[t.Key] = true
+				}
+			}
+		}
+		return u
+	}
+	var out []unit
+	for _, id := range ids {
+		var pieces []view
+		single := true
+		for _, v := range byFact[id] {
+			ss := tokenSentences(v.toks)
+			single = single && len(ss) == 1
+			for _, toks := range ss {
+				pieces = append(pieces, view{id: id, toks: toks})
+			}
+		}
+		if single {
+			out = append(out, make1(byFact[id]))
+			continue
+		}
+		for _, p := range pieces {
+			out = append(out, make1([]view{p}))
+		}
+	}
+	return out
+}
+
+// sentenceCuts marks the tokens after which a new sentence or clause
+// starts: semicolons, colons, "!", "?" and full stops that end a sentence
+// (followed by a capital), outside round brackets and not between two
+// numbers ("[11; 12]", "(24:18 °C)", "(http://...)" cut nothing).
+func sentenceCuts(toks []textnorm.Token) []bool {
+	out := make([]bool, len(toks))
+	depth := 0
+	for i, t := range toks {
+		if t.Kind != textnorm.Punct {
+			continue
+		}
+		switch t.Key {
+		case "(":
+			depth++
+		case ")":
+			depth = max(depth-1, 0)
+		case ";", ":":
+			// "[11; 12]", "24:18": between two numbers, no cut.
+			between := i > 0 && i+1 < len(toks) && toks[i-1].Kind == textnorm.Number && toks[i+1].Kind == textnorm.Number
+			out[i] = depth == 0 && !between
+		case "!", "?":
+			out[i] = depth == 0
+		case ".":
+			out[i] = depth == 0 && i+1 < len(toks) && toks[i+1].Kind == textnorm.Word && startsUpper(toks[i+1].Text)
+		}
+	}
+	return out
+}
+
+// tokenSentences cuts toks where sentenceCuts says.
+func tokenSentences(toks []textnorm.Token) [][]textnorm.Token {
+	var out [][]textnorm.Token
+	start := 0
+	for i, c := range sentenceCuts(toks) {
+		if c {
+			out = append(out, toks[start:i+1])
+			start = i + 1
+		}
+	}
+	if start < len(toks) || len(out) == 0 {
+		out = append(out, toks[start:])
+	}
+	return out
+}
+
+// isVerb reports the words taken for a verb: auxiliaries, the comparatives
+// and verbs of isRelational, and irregular past forms ("took").
+func isVerb(t textnorm.Token) bool {
+	return t.Kind == textnorm.Word && (isRelational(t) || textnorm.IsIrregularPast(t.Text))
 }
 
 func notLetter(r rune) bool { return (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') }
@@ -298,13 +606,18 @@ const bindingReach = 2
 // the sentence "12% in group A" has the right numbers and words but is
 // wrong. The words next to a number in the sentence (up to a clause
 // boundary) must be next to it, on the same side, in a fact that has the
-// number; facts with a single number bind trivially.
+// number; a sentence citing one fact with a single number binds it
+// trivially.
 func checkNumberBinding(s []textnorm.Token, views []view, _ string) *finding {
 	if f := checkNumberCounts(s, views); f != nil {
 		return f
 	}
 	if f := checkNumberPairs(s, views); f != nil {
 		return f
+	}
+	facts := map[string]bool{}
+	for _, v := range views {
+		facts[v.id] = true
 	}
 	for i, t := range s {
 		if t.Kind != textnorm.Number {
@@ -318,7 +631,12 @@ func checkNumberBinding(s []textnorm.Token, views []view, _ string) *finding {
 				continue
 			}
 			seen = true
-			if distinctNumbers(v.toks) <= 1 {
+			if distinctNumbers(v.toks) <= 1 && len(facts) == 1 {
+				// One fact with one number: nothing to confuse it with.
+				// With several facts it must keep its words: "Drug A
+				// lowered LDL-C by 12%" [F1: "Drug A lowered LDL-C by
+				// 38%", F2: "Drug B lowered HDL-C by 12%"] takes F2's
+				// number to F1.
 				ok = true
 				break
 			}
@@ -326,10 +644,13 @@ func checkNumberBinding(s []textnorm.Token, views []view, _ string) *finding {
 				if u.Kind != textnorm.Number || u.Key != t.Key {
 					continue
 				}
-				fl := neighbours(v.toks, q, -1, len(v.toks), clauseEnd)
-				fr := neighbours(v.toks, q, +1, len(v.toks), clauseEnd)
-				if sameSide(s, left, v.toks, fl) && sameSide(s, right, v.toks, fr) {
-					ok = true
+				for _, sides := range factSides(v.toks, q) {
+					if sameSide(s, left, v.toks, sides[0]) && sameSide(s, right, v.toks, sides[1]) {
+						ok = true
+						break
+					}
+				}
+				if ok {
 					break
 				}
 			}
@@ -345,6 +666,323 @@ func checkNumberBinding(s []textnorm.Token, views []view, _ string) *finding {
 		}
 	}
 	return nil
+}
+
+// factSides returns the ways of reading which content words are bound to
+// the number at q in a fact: each a pair of left and right words, nearest
+// first, up to a clause end. The plain reading stops at the next number,
+// as the sentence's side does. Two more readings hold when they apply: a
+// bracketed aside next to the number does not separate it from its words
+// (in "the first principal component (PC1) explaining 23.1%", 23.1% is
+// said of the first principal component), and a percentage that glosses a
+// count ("9 patients (7.5%) on drug A", "61 of 120 patients (51%)") is
+// bound to the count's words: 7.5% of patients on drug A.
+func factSides(toks []textnorm.Token, q int) [][2][]int {
+	out := [][2][]int{{
+		neighbours(toks, q, -1, len(toks), clauseEnd),
+		neighbours(toks, q, +1, len(toks), clauseEnd),
+	}}
+	out = append(out, [2][]int{sideWords(toks, q, -1), sideWords(toks, q, +1)})
+	if c, close, ok := glossedCount(toks, q); ok {
+		left := sideWords(toks, c, -1)
+		var right []int
+		for k := c + 1; k < close; k++ {
+			if isContent(toks[k]) {
+				right = append(right, k)
+			}
+		}
+		out = append(out, [2][]int{left, append(right, sideWords(toks, close, +1)...)})
+	}
+	return out
+}
+
+// sideWords walks from token i in direction dir, collecting content words
+// up to a clause end (clauseEnd), jumping over bracketed asides it meets
+// from outside.
+func sideWords(toks []textnorm.Token, i, dir int) []int {
+	var out []int
+	open, shut := "(", ")"
+	if dir < 0 {
+		open, shut = ")", "("
+	}
+	for k := i + dir; k >= 0 && k < len(toks); k += dir {
+		t := toks[k]
+		if t.Kind == textnorm.Punct && t.Key == open {
+			if m := matching(toks, k, dir, open, shut); m >= 0 {
+				k = m
+				continue
+			}
+		}
+		if clauseEnd(t) {
+			break
+		}
+		if isContent(t) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// matching returns the index of the bracket that closes the one at k,
+// walking in direction dir, or -1.
+func matching(toks []textnorm.Token, k, dir int, open, shut string) int {
+	depth := 0
+	for m := k; m >= 0 && m < len(toks); m += dir {
+		if toks[m].Kind != textnorm.Punct {
+			continue
+		}
+		switch toks[m].Key {
+		case open:
+			depth++
+		case shut:
+			depth--
+			if depth == 0 {
+				return m
+			}
+		}
+	}
+	return -1
+}
+
+// glossedCount recognises a percentage alone in brackets after a count and
+// at most three words: "9 patients (7.5%)", "61 of 120 patients (51%)",
+// "228 (95%)". It returns the index of the count (the first of "61 of 120")
+// and of the closing bracket.
+func glossedCount(toks []textnorm.Token, q int) (count, close int, ok bool) {
+	t := toks[q]
+	if !strings.HasSuffix(t.Key, "%") || q < 2 || q+1 >= len(toks) {
+		return 0, 0, false
+	}
+	if p := toks[q-1]; p.Kind != textnorm.Punct || p.Key != "(" {
+		return 0, 0, false
+	}
+	if n := toks[q+1]; n.Kind != textnorm.Punct || n.Key != ")" {
+		return 0, 0, false
+	}
+	words := 0
+	for k := q - 2; k >= 0; k-- {
+		u := toks[k]
+		switch {
+		case u.Kind == textnorm.Number:
+			if !isCount(u.Key) {
+				return 0, 0, false
+			}
+			// "61 of 120": the count is the first number.
+			if k >= 2 && toks[k-1].Kind == textnorm.Word && toks[k-1].Key == "of" && toks[k-2].Kind == textnorm.Number && isCount(toks[k-2].Key) {
+				k -= 2
+			}
+			return k, q + 1, true
+		case u.Kind == textnorm.Word && words < 3:
+			words++
+		default:
+			return 0, 0, false
+		}
+	}
+	return 0, 0, false
+}
+
+// isCount reports a whole number without a unit.
+func isCount(key string) bool {
+	for _, r := range key {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return key != ""
+}
+
+// clauses numbers the clauses of toks: a new clause starts after a
+// semicolon, a colon, a full stop that ends a sentence (followed by a
+// capital; "et al. (2005)" and "vs. placebo" go on) and at a contrast
+// conjunction ("whereas", "but").
+func clauses(toks []textnorm.Token) []int {
+	out := make([]int, len(toks))
+	n := 0
+	for i, t := range toks {
+		switch {
+		case t.Kind == textnorm.Punct && (t.Key == ";" || t.Key == ":" || t.Key == "!" || t.Key == "?"):
+			n++
+		case t.Kind == textnorm.Punct && t.Key == ".":
+			if i+1 < len(toks) && toks[i+1].Kind == textnorm.Word && startsUpper(toks[i+1].Text) {
+				n++
+			}
+		case t.Kind == textnorm.Word && contrast[strings.ToLower(t.Text)]:
+			n++
+		}
+		out[i] = n
+	}
+	return out
+}
+
+var contrast = map[string]bool{"but": true, "whereas": true, "while": true, "although": true, "though": true, "however": true}
+
+func startsUpper(s string) bool {
+	for _, r := range s {
+		return unicode.IsUpper(r)
+	}
+	return false
+}
+
+// clauseNumbers returns the distinct number keys of each clause of toks.
+func clauseNumbers(toks []textnorm.Token) [][]string {
+	ids := clauses(toks)
+	var out [][]string
+	seen := map[string]bool{}
+	for i, t := range toks {
+		for len(out) <= ids[i] {
+			out = append(out, nil)
+			seen = map[string]bool{}
+		}
+		if t.Kind == textnorm.Number && !seen[t.Key] {
+			seen[t.Key] = true
+			out[ids[i]] = append(out[ids[i]], t.Key)
+		}
+	}
+	return out
+}
+
+// checkNumberClauses keeps numbers together only as the facts do: two
+// numbers linked in the sentence (see linked) that a fact states both of
+// must be linked in some fact too: in one clause of it, with no number between them
+// that competes with either (one of the same unit, outside a bracketed
+// aside), unless all between them make one list with them ("7, 10 and 14
+// days"). "In 2014/15 ... at 7 and 14 days; in 2015/16 at 7, 10 and 14
+// days" does not support "In 2014/15 ... at 7, 10 and 14 days", nor "38%
+// in patients at 12 weeks and 20% in patients at 24 weeks" the sentence
+// "38% in patients at 24 weeks", though every number and word is there.
+// Numbers that no single fact states together (an aggregation of two
+// facts) are left to the binding check.
+func checkNumberClauses(s []textnorm.Token, views []view, norm string) *finding {
+	for _, c := range clauseNumbers(s) {
+		for i, a := range c {
+			for _, b := range c[i+1:] {
+				if !linked(s, norm, a, b) && !linked(s, norm, b, a) {
+					continue // the sentence keeps them apart too
+				}
+				both, ok := false, false
+				for _, v := range views {
+					if hasNumber(v.toks, a) && hasNumber(v.toks, b) {
+						both = true
+						ok = ok || linked(v.toks, v.norm, a, b) || linked(v.toks, v.norm, b, a)
+					}
+				}
+				if both && !ok {
+					ta, tb := numberText(s, a), numberText(s, b)
+					return &finding{
+						reason: fmt.Sprintf("the linked facts do not give %s and %s together", ta, tb),
+						span:   ta + " … " + tb,
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// numberText returns how the number with key k is written in toks.
+func numberText(toks []textnorm.Token, k string) string {
+	for _, t := range toks {
+		if t.Kind == textnorm.Number && t.Key == k {
+			return t.Text
+		}
+	}
+	return k
+}
+
+// linked reports whether an occurrence of number a comes before one of b
+// in the same clause without a number between them that parts them (see
+// parted).
+func linked(toks []textnorm.Token, norm, a, b string) bool {
+	ids := clauses(toks)
+	for i, t := range toks {
+		if t.Kind != textnorm.Number || t.Key != a {
+			continue
+		}
+		for j := i + 1; j < len(toks) && ids[j] == ids[i]; j++ {
+			if u := toks[j]; u.Kind == textnorm.Number && u.Key == b && !parted(toks, norm, i, j) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// parted reports whether numbers between the numbers at toks[i] and
+// toks[j] (i < j) make them belong to different things: a number of the
+// unit of either, outside a bracketed aside that closes before toks[j]
+// ("38% (95% CI 30 to 40) at 12 weeks" keeps 38% with 12 weeks; "38% at 12
+// weeks and 20% at 24 weeks" parts 38% from 24 weeks). Bare counts
+// between two numbers of one unit do not part them ("9 patients (7.5%)
+// and 6 patients (5.0%)"), nor do the other members of one list of one
+// unit joined by commas, "and" or "or" ("7, 10 and 14 days").
+func parted(toks []textnorm.Token, norm string, i, j int) bool {
+	ua, ub := unitOf(toks[i].Key), unitOf(toks[j].Key)
+	depth, competing := 0, false
+	var inside []string // units in a bracketed group still open
+	for k := i + 1; k < j; k++ {
+		u := toks[k]
+		if u.Kind == textnorm.Punct {
+			switch {
+			case u.Key == "(":
+				depth++
+			case u.Key == ")" && depth > 0:
+				if depth--; depth == 0 {
+					inside = nil
+				}
+			}
+			continue
+		}
+		if u.Kind != textnorm.Number {
+			continue
+		}
+		x := unitOf(u.Key)
+		if x == "" && ua != "" && ua == ub {
+			continue
+		}
+		if depth > 0 {
+			inside = append(inside, x)
+			continue
+		}
+		competing = competing || x == ua || x == ub
+	}
+	for _, x := range inside {
+		competing = competing || x == ua || x == ub
+	}
+	return competing && !oneList(toks, norm, i, j)
+}
+
+// oneList reports whether the numbers from toks[i] to toks[j] are one list:
+// all of one unit, each joined to the next by a comma, "and" or "or" only.
+func oneList(toks []textnorm.Token, norm string, i, j int) bool {
+	unit := unitOf(toks[i].Key)
+	prev := i
+	for k := i + 1; k <= j; k++ {
+		u := toks[k]
+		if u.Kind == textnorm.Punct && u.Key == "," {
+			continue
+		}
+		if u.Kind == textnorm.Word && (u.Key == "and" || u.Key == "or") {
+			continue
+		}
+		if u.Kind != textnorm.Number || unitOf(u.Key) != unit || !isQuantity(u.Key) {
+			return false
+		}
+		switch strings.TrimSpace(norm[toks[prev].End:u.Start]) {
+		case ",", "and", ", and", "or", ", or":
+		default:
+			return false
+		}
+		prev = k
+	}
+	return isQuantity(toks[i].Key)
+}
+
+// isQuantity reports a number key that is a value (with a unit or not),
+// not an identifier such as "cd4" or "va12w72", nor an ordinal or p-value.
+func isQuantity(key string) bool {
+	num, _, _ := strings.Cut(strings.TrimLeft(key, "<>="), " ")
+	_, err := strconv.ParseFloat(strings.TrimRight(num, "%‰x°cfp"), 64)
+	return err == nil
 }
 
 // checkNumberCounts refuses a number more often in the sentence than in
@@ -418,7 +1056,7 @@ func checkNumberPairs(s []textnorm.Token, views []view) *finding {
 				continue
 			}
 			both = true
-			ok = ok || precedes(v.toks, a, b)
+			ok = ok || precedes(v.toks, v.norm, a, b)
 		}
 		if both && !ok {
 			return &finding{
@@ -430,20 +1068,34 @@ func checkNumberPairs(s []textnorm.Token, views []view) *finding {
 	return nil
 }
 
-// precedes reports whether some occurrence of number a comes before some
-// occurrence of number b.
-func precedes(toks []textnorm.Token, a, b string) bool {
-	seenA := false
-	for _, t := range toks {
-		if t.Kind != textnorm.Number {
+// precedes reports whether an occurrence of number a comes before one of
+// number b with no number between them that parts them (see parted). In
+// "38% at 12 weeks and 20% at 24 weeks", 38% does not precede 24 weeks.
+func precedes(toks []textnorm.Token, norm, a, b string) bool {
+	for i, t := range toks {
+		if t.Kind != textnorm.Number || t.Key != a {
 			continue
 		}
-		if t.Key == b && seenA {
-			return true
+		for j := i + 1; j < len(toks); j++ {
+			if u := toks[j]; u.Kind == textnorm.Number && u.Key == b && !parted(toks, norm, i, j) {
+				return true
+			}
 		}
-		seenA = seenA || t.Key == a
 	}
 	return false
+}
+
+// unitOf returns the unit part of a number key ("%" of "38%", "week" of
+// "12 week", "" of "2019").
+func unitOf(key string) string {
+	if _, u, ok := strings.Cut(key, " "); ok {
+		return u
+	}
+	end := len(key)
+	for end > 0 && (key[end-1] < '0' || key[end-1] > '9') {
+		end--
+	}
+	return key[end:]
 }
 
 func hasNumber(toks []textnorm.Token, key string) bool {
@@ -477,6 +1129,12 @@ func init() {
 		raise elevate exceeded outperformed`) {
 		relational[textnorm.Key(w)] = true
 	}
+	// Classes of synonyms that are verbs: their arguments keep their
+	// sides, whichever member is written.
+	for _, w := range []string{"decreased", "increased", "used", "showed", "began", "performed", "assessed", "compared"} {
+		c, _ := textnorm.Concept(w)
+		relational[c] = true
+	}
 }
 
 const orderReach = 2
@@ -502,6 +1160,11 @@ func isRelational(t textnorm.Token) bool {
 	}
 	if relational[t.Key] {
 		return true
+	}
+	if _, ok := textnorm.Concept(t.Text); ok {
+		// A class of synonyms is relational as a whole ("used" as
+		// "employed"), whatever its members look like.
+		return false
 	}
 	w := strings.ToLower(t.Text)
 	return len(w) >= 5 && strings.HasSuffix(w, "ed") && !strings.HasSuffix(w, "eed") && w != "hundred"

@@ -1,6 +1,8 @@
 package offline
 
 import (
+	"fmt"
+	"math/rand"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -83,6 +85,58 @@ func TestWriter(t *testing.T) {
 			want: []contract.Sentence{{Text: "120 patients were randomised [F2].", FactIDs: []string{"F2"}}},
 		},
 		{
+			name: "repair round keeps a must_use fact whose sentence was rejected",
+			in: contract.WriterInput{
+				Facts:   []contract.Fact{f1, f2, f6},
+				MustUse: []string{"F2"},
+				Length:  contract.Length{MaxSentences: 5},
+				Previous: []contract.Sentence{
+					{Text: "120 patients were randomised [F2].", FactIDs: []string{"F2"}},
+					{Text: "Drug A lowered LDL-C by 38% at week 12 [F1].", FactIDs: []string{"F1"}},
+					{Text: "Mortality did not differ between arms [F6].", FactIDs: []string{"F6"}},
+				},
+				Rejected: []contract.Rejected{{Index: 0, Reason: "x"}, {Index: 2, Reason: "y"}},
+			},
+			want: []contract.Sentence{
+				{Text: "120 patients were randomised [F2].", FactIDs: []string{"F2"}},
+				{Text: "Drug A lowered LDL-C by 38% at week 12 [F1].", FactIDs: []string{"F1"}},
+			},
+		},
+		{
+			name: "repair round with every sentence rejected writes them again",
+			in: contract.WriterInput{
+				Facts:    []contract.Fact{f1, f2},
+				Previous: []contract.Sentence{{Text: "Drug A lowered LDL-C by 38% at week 12 [F1].", FactIDs: []string{"F1"}}, {Text: "120 patients were randomised [F2].", FactIDs: []string{"F2"}}},
+				Rejected: []contract.Rejected{{Index: 0, Reason: "x"}, {Index: 1, Reason: "y"}},
+			},
+			want: []contract.Sentence{
+				{Text: "Drug A lowered LDL-C by 38% at week 12 [F1].", FactIDs: []string{"F1"}},
+				{Text: "120 patients were randomised [F2].", FactIDs: []string{"F2"}},
+			},
+		},
+		{
+			name: "repair round keeps the minimum number of sentences",
+			in: contract.WriterInput{
+				Facts:    []contract.Fact{f1, f2, f6},
+				Length:   contract.Length{MinSentences: 3, MaxSentences: 5},
+				Previous: []contract.Sentence{{Text: "Drug A lowered LDL-C by 38% at week 12 [F1].", FactIDs: []string{"F1"}}},
+				Rejected: []contract.Rejected{{Index: 0, Reason: "x"}},
+			},
+			want: []contract.Sentence{
+				{Text: "Drug A lowered LDL-C by 38% at week 12 [F1].", FactIDs: []string{"F1"}},
+				{Text: "120 patients were randomised [F2].", FactIDs: []string{"F2"}},
+				{Text: "Mortality did not differ between arms [F6].", FactIDs: []string{"F6"}},
+			},
+		},
+		{
+			name: "a must_use fact with the text of another is cited on its sentence",
+			in:   contract.WriterInput{Facts: []contract.Fact{f1, f4, f2}, MustUse: []string{"F1", "F4"}},
+			want: []contract.Sentence{
+				{Text: "Drug A lowered LDL-C by 38% at week 12 [F1, F4].", FactIDs: []string{"F1", "F4"}},
+				{Text: "120 patients were randomised [F2].", FactIDs: []string{"F2"}},
+			},
+		},
+		{
 			name: "no facts",
 			in:   contract.WriterInput{Length: contract.Length{MinSentences: 2, MaxSentences: 4}},
 			want: []contract.Sentence{},
@@ -103,5 +157,45 @@ func TestWriter(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Whatever was rejected before, the writer's output stays within its
+// contract: every must_use fact cited, every link allowed, at least one
+// sentence when there are facts, no more than the maximum.
+func TestWriterKeepsItsContractInRepairRounds(t *testing.T) {
+	var facts []contract.Fact
+	for i := 1; i <= 8; i++ {
+		facts = append(facts, contract.Fact{ID: fmt.Sprintf("F%d", i), Text: fmt.Sprintf("Finding number %d was observed.", i%6)})
+	}
+	rng := rand.New(rand.NewSource(3))
+	for n := 0; n < 500; n++ {
+		in := contract.WriterInput{Facts: facts[:1+rng.Intn(len(facts))], Length: contract.Length{MinSentences: rng.Intn(4), MaxSentences: 4 + rng.Intn(6)}}
+		for _, f := range in.Facts {
+			if rng.Intn(4) == 0 && len(in.MustUse) < 3 {
+				in.MustUse = append(in.MustUse, f.ID)
+			}
+		}
+		first := Writer(in)
+		in.Previous = first.Sentences
+		for i := range first.Sentences {
+			if rng.Intn(2) == 0 {
+				in.Rejected = append(in.Rejected, contract.Rejected{Index: i, Reason: "x"})
+			}
+		}
+		for _, out := range []contract.WriterOutput{first, Writer(in)} {
+			assert.NotEmpty(t, out.Sentences)
+			assert.LessOrEqual(t, len(out.Sentences), in.Length.MaxSentences)
+			cited := map[string]bool{}
+			for _, s := range out.Sentences {
+				for _, id := range s.FactIDs {
+					cited[id] = true
+					assert.Contains(t, s.Text, id)
+				}
+			}
+			for _, id := range in.MustUse {
+				assert.True(t, cited[id], "must_use %s not cited in %+v", id, out.Sentences)
+			}
+		}
 	}
 }
