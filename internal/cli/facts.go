@@ -85,7 +85,7 @@ func (a *app) factsCmd() *cobra.Command {
 				page = strconv.Itoa(*f.Page)
 			}
 			kv(a.io.Out, "id", f.Handle, "text", f.Text, "kind", f.Kind, "state", state(f.State), "origin", f.Origin,
-				"document", f.DocHandle, "page", page, "quote", deref(f.Quote), "source", deref(f.SourceNote))
+				"document", f.DocHandle, "page", page, "quote", oneLine(deref(f.Quote)), "source", deref(f.SourceNote))
 			return nil
 		},
 	}

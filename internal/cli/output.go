@@ -86,3 +86,6 @@ func plural(n int, word string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, word)
 }
+
+// oneLine folds the line breaks of page text into spaces for display.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -204,7 +204,7 @@ func (a *app) printTrace(tr *service.Trace) {
 		if f.DocHandle != "" {
 			src = fmt.Sprintf("%s p.%d", f.DocHandle, deref0(f.Page))
 		}
-		fmt.Fprintf(w, "  [%s] %s\n       quote (%s): %q\n", f.Handle, f.Text, src, deref(f.Quote))
+		fmt.Fprintf(w, "  [%s] %s\n       quote (%s): \"%s\"\n", f.Handle, f.Text, src, oneLine(deref(f.Quote)))
 	}
 	fmt.Fprintf(w, "\n%s\n", styleHeader.Render("Jobs"))
 	for _, j := range tr.Jobs {
