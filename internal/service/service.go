@@ -107,7 +107,8 @@ func (s *Service) Close() error {
 	return nil
 }
 
-// Owner resolves (creating on first use) a CLI profile.
+// Profile resolves (creating on first use) a CLI profile: the owner of
+// everything a local user does.
 func (s *Service) Profile(ctx context.Context, name string) (domain.Owner, error) {
 	if name == "" {
 		return domain.Owner{}, domain.Errorf(domain.Invalid, "profile name is empty")
