@@ -145,53 +145,35 @@ func TestOpenAIFailures(t *testing.T) {
 		assert.NotContains(t, show.stdout+show.stderr, "Zebrafish were studied")
 		assertKeyNowhere(t, e)
 	})
-	t.Run("malformed JSON, then a valid repair", func(t *testing.T) {
-		e, srv := openaiEnv(t)
-		srv.Enqueue(llmtest.Reply{Body: llmtest.Completion(`{"sentences": [`, "gpt-test-2026", 10, 2, 0)})
-		srv.SetHandler(model(goodDraft))
-		var v paraView
-		e.json(&v, "para", "generate", e.writeFile("s.yaml", "section: methods\nintent: x\nfacts: [F1, F2]\n"))
-		assert.Equal(t, "verified", v.State)
-		var runs []fullRun
-		e.json(&runs, "runs", "list", "--agent", "writer")
-		require.Len(t, runs, 2)
-		assert.Equal(t, "ok", runs[0].Status)
-		assert.Equal(t, "invalid_output", runs[1].Status)
-		assert.Contains(t, runs[1].Error, "invalid JSON")
-	})
-	t.Run("schema violation, then a valid repair", func(t *testing.T) {
-		e, srv := openaiEnv(t)
-		srv.Enqueue(llmtest.Reply{Body: llmtest.Completion(`{"sentences":[{"text":"The trial enrolled 120 adult patients [F1]."}]}`, "gpt-test-2026", 10, 2, 0)})
-		srv.SetHandler(model(goodDraft))
-		var v paraView
-		e.json(&v, "para", "generate", e.writeFile("s.yaml", "section: methods\nintent: x\nfacts: [F1, F2]\n"))
-		assert.Equal(t, "verified", v.State)
-		var runs []fullRun
-		e.json(&runs, "runs", "list", "--agent", "writer")
-		require.Len(t, runs, 2)
-		assert.Equal(t, "invalid_output", runs[1].Status)
-		assert.Contains(t, runs[1].Error, "/sentences/0/fact_ids: required")
-		var repair string
-		for _, r := range srv.Requests() {
-			if r.Agent() == "writer" && len(r.Messages) > 2 {
-				repair = r.Messages[len(r.Messages)-1].Content
+	// A first writer answer that breaks the contract is repaired once, with
+	// the validation error in the repair request, and the paragraph verifies.
+	for _, c := range []struct{ name, first, wantErr string }{
+		{"malformed JSON", llmtest.Completion(`{"sentences": [`, "gpt-test-2026", 10, 2, 0), "invalid JSON"},
+		{"schema violation", llmtest.Completion(`{"sentences":[{"text":"The trial enrolled 120 adult patients [F1]."}]}`, "gpt-test-2026", 10, 2, 0), "/sentences/0/fact_ids: required"},
+		{"refusal", llmtest.Refusal("I can't help with that."), "refus"},
+	} {
+		t.Run(c.name+", then a valid repair", func(t *testing.T) {
+			e, srv := openaiEnv(t)
+			srv.Enqueue(llmtest.Reply{Body: c.first})
+			srv.SetHandler(model(goodDraft))
+			var v paraView
+			e.json(&v, "para", "generate", e.writeFile("s.yaml", "section: methods\nintent: x\nfacts: [F1, F2]\n"))
+			assert.Equal(t, "verified", v.State)
+			var runs []fullRun
+			e.json(&runs, "runs", "list", "--agent", "writer")
+			require.Len(t, runs, 2)
+			assert.Equal(t, "ok", runs[0].Status)
+			assert.Equal(t, "invalid_output", runs[1].Status)
+			assert.Contains(t, runs[1].Error, c.wantErr)
+			var repair string
+			for _, r := range srv.Requests() {
+				if r.Agent() == "writer" && len(r.Messages) > 2 {
+					repair = r.Messages[len(r.Messages)-1].Content
+				}
 			}
-		}
-		assert.Contains(t, repair, "fact_ids", "the repair request carries the validation error")
-	})
-	t.Run("a refusal counts as invalid output", func(t *testing.T) {
-		e, srv := openaiEnv(t)
-		srv.Enqueue(llmtest.Reply{Body: llmtest.Refusal("I can't help with that.")})
-		srv.SetHandler(model(goodDraft))
-		var v paraView
-		e.json(&v, "para", "generate", e.writeFile("s.yaml", "section: methods\nintent: x\nfacts: [F1, F2]\n"))
-		assert.Equal(t, "verified", v.State)
-		var runs []fullRun
-		e.json(&runs, "runs", "list", "--agent", "writer")
-		require.Len(t, runs, 2)
-		assert.Equal(t, "invalid_output", runs[1].Status)
-		assert.Contains(t, runs[1].Error, "refus")
-	})
+			assert.Contains(t, repair, c.wantErr, "the repair request carries the validation error")
+		})
+	}
 	t.Run("verifier call past the timeout is retried by the job", func(t *testing.T) {
 		e, srv := openaiEnv(t)
 		var slowed atomic.Bool
