@@ -34,16 +34,9 @@ A broken suite (a quote not on its page, an unknown fact id or category) exits 2
 			if err != nil {
 				return suiteError(err)
 			}
-			st, err := loadSettings(a.cfgFile)
+			st, err := a.loadSettings()
 			if err != nil {
 				return err
-			}
-			a.settings = st
-			if a.provider != "" {
-				st.v.Set("provider", a.provider)
-			}
-			if a.model != "" {
-				st.v.Set("model", a.model)
 			}
 			prov, err := a.buildProvider(st)
 			if err != nil {

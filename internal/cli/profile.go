@@ -96,12 +96,9 @@ func (a *app) migrateCmd() *cobra.Command {
 		Short: "Create or update the database schema (e.g. opus migrate --db postgres://…)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := loadSettings(a.cfgFile)
+			st, err := a.loadSettings()
 			if err != nil {
 				return err
-			}
-			if a.dbFlag != "" {
-				st.v.Set("db", a.dbFlag)
 			}
 			db, err := store.Open(cmd.Context(), st.dbURL())
 			if err != nil {

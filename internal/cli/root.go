@@ -133,30 +133,35 @@ func (a *app) jobFlags(c *cobra.Command) {
 	c.Flags().StringVar(&a.idemKey, "idempotency-key", "", "a repeat with the same key returns the original job")
 }
 
+// loadSettings reads the config and lays the global flags over it.
+func (a *app) loadSettings() (*settings, error) {
+	st, err := loadSettings(a.cfgFile)
+	if err != nil {
+		return nil, err
+	}
+	a.settings = st
+	for key, val := range map[string]string{"db": a.dbFlag, "provider": a.provider, "model": a.model} {
+		if val != "" {
+			st.v.Set(key, val)
+		}
+	}
+	if a.root.PersistentFlags().Changed("profile") {
+		st.v.Set("profile", a.profile)
+	}
+	return st, nil
+}
+
 // open loads settings, opens the database and the service, and resolves the
 // profile.
 func (a *app) open(ctx context.Context) error {
 	if a.svc != nil {
 		return nil
 	}
-	st, err := loadSettings(a.cfgFile)
+	st, err := a.loadSettings()
 	if err != nil {
 		return err
 	}
-	a.settings = st
-	if a.dbFlag != "" {
-		st.v.Set("db", a.dbFlag)
-	}
-	if a.provider != "" {
-		st.v.Set("provider", a.provider)
-	}
 	profileSet := a.root.PersistentFlags().Changed("profile")
-	if profileSet {
-		st.v.Set("profile", a.profile)
-	}
-	if a.model != "" {
-		st.v.Set("model", a.model)
-	}
 	prov, err := a.buildProvider(st)
 	if err != nil {
 		return err

@@ -34,9 +34,11 @@ func (s *Service) ExtractFacts(ctx context.Context, a Actor, handle string, opt 
 		if err != nil {
 			return err
 		}
-		if prev, err := tn.JobByKey(ctx, opt.key()); err == nil && opt.IdempotencyKey != "" {
-			job = prev
-			return nil
+		if opt.IdempotencyKey != "" {
+			if prev, err := tn.JobByKey(ctx, opt.IdempotencyKey); err == nil {
+				job = prev
+				return nil
+			}
 		}
 		if d.State == domain.DocExtracting {
 			if active, err := tn.ActiveJobFor(ctx, domain.KindExtractFacts, d.ID); err == nil {

@@ -230,6 +230,11 @@ func currentRevision(ctx context.Context, tn *store.Tenant, p *domain.Paragraph)
 	if err != nil {
 		return nil, err
 	}
+	return current(p, revs)
+}
+
+// current picks the paragraph's current revision out of all of them.
+func current(p *domain.Paragraph, revs []domain.Revision) (*domain.Revision, error) {
 	if p.CurrentRevision == nil || len(revs) == 0 {
 		return nil, domain.Errorf(domain.Conflict, "%s has no text yet (state %s)", p.Handle, p.State)
 	}
@@ -295,6 +300,15 @@ func (s *Service) ShowParagraph(ctx context.Context, a Actor, handle string, dia
 	if err != nil {
 		return nil, err
 	}
+	revs, err := tn.Revisions(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	return paragraphView(p, revs, diagnostics)
+}
+
+// paragraphView applies Displayable to a paragraph and its revisions.
+func paragraphView(p *domain.Paragraph, revs []domain.Revision, diagnostics bool) (*ParagraphView, error) {
 	v := &ParagraphView{ID: p.Handle, State: p.State}
 	if sp, err := spec.Parse([]byte(p.Spec)); err == nil {
 		v.Section = sp.Section
@@ -305,7 +319,8 @@ func (s *Service) ShowParagraph(ctx context.Context, a Actor, handle string, dia
 	var rev *domain.Revision
 	if p.CurrentRevision != nil {
 		v.Revision = *p.CurrentRevision
-		if rev, err = currentRevision(ctx, tn, p); err != nil {
+		var err error
+		if rev, err = current(p, revs); err != nil {
 			return nil, err
 		}
 	}
@@ -359,7 +374,10 @@ func reasons(p *domain.Paragraph, rev *domain.Revision) []string {
 	return out
 }
 
-var markerRe = regexp.MustCompile(`\[\s*(F\d+(?:\s*[,;]\s*F\d+)*)\s*\]`)
+var (
+	markerRe = regexp.MustCompile(`\[\s*(F\d+(?:\s*[,;]\s*F\d+)*)\s*\]`)
+	handleRe = regexp.MustCompile(`F\d+`)
+)
 
 // ParseEdited reads an edited paragraph: one sentence per line, citations as
 // [F3] or [F3, F7] markers; lines starting with # are comments.
@@ -373,7 +391,7 @@ func ParseEdited(text string) ([]contract.Sentence, error) {
 		s := contract.Sentence{Text: line, FactIDs: []string{}}
 		seen := map[string]bool{}
 		for _, m := range markerRe.FindAllStringSubmatch(line, -1) {
-			for _, h := range regexp.MustCompile(`F\d+`).FindAllString(m[1], -1) {
+			for _, h := range handleRe.FindAllString(m[1], -1) {
 				if !seen[h] {
 					seen[h] = true
 					s.FactIDs = append(s.FactIDs, h)
@@ -505,34 +523,27 @@ func (s *Service) TraceParagraph(ctx context.Context, a Actor, handle string, di
 	if err != nil {
 		return nil, err
 	}
-	view, err := s.ShowParagraph(ctx, a, handle, diagnostics)
-	if err != nil && domain.ErrorCode(err) != domain.NotVerified {
-		return nil, err
-	}
-	tr := &Trace{Paragraph: *view, Spec: json.RawMessage(p.Spec)}
-	if tr.Allowed, _, err = tn.AllowedFacts(ctx, p.ID); err != nil {
-		return nil, err
-	}
-	all, err := tn.Jobs(ctx, 1<<30)
+	revs, err := tn.Revisions(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}
-	var jobIDs []string
-	for _, j := range all {
-		if j.TargetID == p.ID {
-			tr.Jobs = append(tr.Jobs, j)
-			jobIDs = append(jobIDs, j.ID)
-		}
+	view, err := paragraphView(p, revs, diagnostics)
+	if err != nil && domain.ErrorCode(err) != domain.NotVerified {
+		return nil, err
 	}
-	for _, id := range jobIDs {
-		rs, err := tn.Runs(ctx, store.RunFilter{JobID: id})
+	tr := &Trace{Paragraph: *view, Spec: json.RawMessage(p.Spec), Revisions: revs}
+	if tr.Allowed, _, err = tn.AllowedFacts(ctx, p.ID); err != nil {
+		return nil, err
+	}
+	if tr.Jobs, err = tn.JobsForTarget(ctx, p.ID); err != nil {
+		return nil, err
+	}
+	for _, j := range tr.Jobs {
+		rs, err := tn.Runs(ctx, store.RunFilter{JobID: j.ID})
 		if err != nil {
 			return nil, err
 		}
 		tr.Runs = append(tr.Runs, rs...)
-	}
-	if tr.Revisions, err = tn.Revisions(ctx, p.ID); err != nil {
-		return nil, err
 	}
 	if !diagnostics {
 		// Only supported sentences of a displayable paragraph keep their text;

@@ -131,13 +131,7 @@ func TestRetractingACitedFactMakesTheParagraphStale(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		svc, a := newService(t, db)
 		ctx := context.Background()
-		f1, err := svc.AddFact(ctx, a, "The trial enrolled 120 adult patients.", "Registry entry", "population")
-		require.NoError(t, err)
-		_, err = svc.AddFact(ctx, a, "The trial ran at four centres.", "Registry entry", "method")
-		require.NoError(t, err)
-		p, j, err := svc.GenerateParagraph(ctx, a, []byte("section: methods\nintent: Describe the trial.\nfacts: [F1, F2]\n"), service.JobOptions{})
-		require.NoError(t, err)
-		wait(t, svc, a, j)
+		f1, p := twoFactParagraph(t, svc, a)
 		v, err := svc.ShowParagraph(ctx, a, p.Handle, false)
 		require.NoError(t, err, "offline writer restating manual facts verifies")
 		require.Equal(t, domain.ParaVerified, v.State)
@@ -219,23 +213,32 @@ func TestEditCannotCiteARetractedFact(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		svc, a := newService(t, db)
 		ctx := context.Background()
-		f1, err := svc.AddFact(ctx, a, "The trial enrolled 120 adult patients.", "Registry entry", "population")
-		require.NoError(t, err)
-		_, err = svc.AddFact(ctx, a, "The trial ran at four centres.", "Registry entry", "method")
-		require.NoError(t, err)
-		p, j, err := svc.GenerateParagraph(ctx, a, []byte("section: methods\nintent: x\nfacts: [F1, F2]\n"), service.JobOptions{})
-		require.NoError(t, err)
-		wait(t, svc, a, j)
-		_, _, err = svc.RetractFact(ctx, a, f1.Handle)
+		f1, p := twoFactParagraph(t, svc, a)
+		_, _, err := svc.RetractFact(ctx, a, f1.Handle)
 		require.NoError(t, err)
 		_, _, err = svc.EditParagraph(ctx, a, p.Handle, "The trial enrolled 120 adult patients [F1].\n", service.JobOptions{})
 		assert.Equal(t, domain.Invalid, domain.ErrorCode(err))
 		assert.Contains(t, domain.ErrorMessage(err), "retracted")
-		_, j, err = svc.EditParagraph(ctx, a, p.Handle, "The trial ran at four centres [F2].\n", service.JobOptions{})
+		_, j, err := svc.EditParagraph(ctx, a, p.Handle, "The trial ran at four centres [F2].\n", service.JobOptions{})
 		require.NoError(t, err)
 		wait(t, svc, a, j)
 		v, err := svc.ShowParagraph(ctx, a, p.Handle, false)
 		require.NoError(t, err, "the stale paragraph, edited to drop the retracted fact, verifies again")
 		assert.Equal(t, domain.ParaVerified, v.State)
 	})
+}
+
+// twoFactParagraph adds two manual facts (F1, F2) and generates a methods
+// paragraph from them, returning F1 and the paragraph.
+func twoFactParagraph(t *testing.T, svc *service.Service, a service.Actor) (*domain.Fact, *domain.Paragraph) {
+	t.Helper()
+	ctx := context.Background()
+	f1, err := svc.AddFact(ctx, a, "The trial enrolled 120 adult patients.", "Registry entry", "population")
+	require.NoError(t, err)
+	_, err = svc.AddFact(ctx, a, "The trial ran at four centres.", "Registry entry", "method")
+	require.NoError(t, err)
+	p, j, err := svc.GenerateParagraph(ctx, a, []byte("section: methods\nintent: Describe the trial.\nfacts: [F1, F2]\n"), service.JobOptions{})
+	require.NoError(t, err)
+	wait(t, svc, a, j)
+	return f1, p
 }

@@ -104,6 +104,19 @@ func (t *Tenant) Jobs(ctx context.Context, limit int) ([]domain.Job, error) {
 	return out, nil
 }
 
+// JobsForTarget lists the owner's jobs on one document or paragraph, newest first.
+func (t *Tenant) JobsForTarget(ctx context.Context, targetID string) ([]domain.Job, error) {
+	var rows []jobRow
+	if err := t.selectAll(ctx, &rows, jobSelect+` WHERE j.owner_id = ? AND j.target_id = ? ORDER BY j.seq DESC`, t.owner, targetID); err != nil {
+		return nil, err
+	}
+	out := make([]domain.Job, len(rows))
+	for i, r := range rows {
+		out[i] = r.job()
+	}
+	return out, nil
+}
+
 // JobUpdate is a change of a job's state.
 type JobUpdate struct {
 	State       string
