@@ -50,7 +50,7 @@ func (m Mapped) Span(i, j int) (start, end int) {
 
 // NormalizeMapped normalises s as Normalize does and keeps the offset map.
 func NormalizeMapped(s string) Mapped {
-	runes := collapseSpace(cleanRunes(nfkcRunes(s)))
+	runes := recompose(collapseSpace(cleanRunes(nfkcRunes(s))))
 	var b strings.Builder
 	b.Grow(len(s))
 	starts := make([]int, 0, len(s))
@@ -79,15 +79,18 @@ type mrune struct {
 var preMap = map[rune]rune{
 	'\u02DA': '°',
 	'\u00B4': '\'',
+	'\u066B': '.', // Arabic decimal separator: "٣٫٥" is 3.5
+	'\u066C': ',', // Arabic thousands separator
 }
 
-// nfkcRunes applies preMap and NFKC to s, keeping the original range of
-// every resulting rune. Invalid UTF-8 bytes are dropped.
+// nfkcRunes applies preMap, readNumerals and NFKC to s, keeping the
+// original range of every resulting rune. Invalid UTF-8 bytes are dropped.
 func nfkcRunes(s string) []mrune {
 	pre := make([]byte, 0, len(s))
 	preStart := make([]int, 0, len(s))
 	preEnd := make([]int, 0, len(s))
 	var buf [utf8.UTFMax]byte
+	var num numeralState
 	for i := 0; i < len(s); {
 		r, w := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && w == 1 {
@@ -97,9 +100,13 @@ func nfkcRunes(s string) []mrune {
 		if sub, ok := preMap[r]; ok {
 			r = sub
 		}
-		n := utf8.EncodeRune(buf[:], r)
-		for k := 0; k < n; k++ {
-			pre = append(pre, buf[k])
+		sub := num.read(r)
+		if sub == "" {
+			n := utf8.EncodeRune(buf[:], r)
+			sub = string(buf[:n])
+		}
+		for k := 0; k < len(sub); k++ {
+			pre = append(pre, sub[k])
 			preStart = append(preStart, i)
 			preEnd = append(preEnd, i+w)
 		}
@@ -117,6 +124,44 @@ func nfkcRunes(s string) []mrune {
 			p1 = p0 + 1
 		}
 		start, end := preStart[p0], preEnd[p1-1]
+		for _, r := range string(seg) {
+			out = append(out, mrune{r, start, end})
+		}
+	}
+	return out
+}
+
+// recompose applies NFKC again where cleaning left a text that is not in
+// that form: a dropped joiner or line-end hyphen can leave a letter and a
+// combining mark side by side ("e\u200D\u0301" → "e\u0301", which is
+// "é"), or two marks out of canonical order. Without it Normalize would
+// not be idempotent, and a quote and its page could differ in form.
+func recompose(in []mrune) []mrune {
+	var b strings.Builder
+	for _, m := range in {
+		b.WriteRune(m.r)
+	}
+	text := b.String()
+	if norm.NFKC.IsNormalString(text) {
+		return in
+	}
+	owner := make([]int, 0, len(text)) // byte of text -> index into in
+	for i, m := range in {
+		for k := utf8.RuneLen(m.r); k > 0; k-- {
+			owner = append(owner, i)
+		}
+	}
+	out := make([]mrune, 0, len(in))
+	var it norm.Iter
+	it.InitString(norm.NFKC, text)
+	for !it.Done() {
+		p0 := it.Pos()
+		seg := it.Next()
+		p1 := max(it.Pos(), p0+1)
+		start, end := in[owner[p0]].start, in[owner[p1-1]].end
+		for k := p0; k < p1; k++ {
+			start, end = min(start, in[owner[k]].start), max(end, in[owner[k]].end)
+		}
 		for _, r := range string(seg) {
 			out = append(out, mrune{r, start, end})
 		}

@@ -10,6 +10,10 @@ import (
 // currencies are symbols written before an amount.
 var currencies = map[rune]string{'$': "usd", '€': "eur", '£': "gbp", '¥': "jpy"}
 
+// fractionSlash joins the numerator and denominator of a vulgar fraction
+// that has no exact decimal (see numeralState).
+const fractionSlash = "\u2044"
+
 // caseUnits are unit spellings whose case matters ("mM" is millimolar, "mm"
 // millimetre) or that are too short to trust lower-cased.
 var caseUnits = map[string]string{
@@ -134,6 +138,14 @@ func scanValue(s string, i int) (v value, end int, ok, ident bool) {
 		j++
 	}
 	v.intPart = s[i:j]
+	if j > i && strings.HasPrefix(s[j:], fractionSlash) && digitAt(s, j+len(fractionSlash)) {
+		// "1⁄3" (from "⅓"): one number that no decimal states exactly.
+		k := j + len(fractionSlash)
+		for digitAt(s, k) {
+			k++
+		}
+		return v, k, true, true
+	}
 	// Thousands separators: only comma groups of exactly three digits.
 	if j-i >= 1 && j-i <= 3 {
 		for byteAt(s, j) == ',' && digitAt(s, j+1) && digitAt(s, j+2) && digitAt(s, j+3) && !digitAt(s, j+4) {

@@ -2,6 +2,7 @@ package textnorm
 
 import (
 	"math/big"
+	"strconv"
 	"strings"
 )
 
@@ -70,6 +71,10 @@ type quantity struct {
 	dim string
 }
 
+// maxExponent bounds the powers of ten parseQuantity converts; beyond it a
+// key is only ever equal to itself.
+const maxExponent = 300
+
 // glued are the units written without a space in keys ("38%", "37°c").
 var glued = []string{"%", "‰", "pp", "x", "°c", "°f", "°"}
 
@@ -99,6 +104,13 @@ func parseQuantity(key string) (quantity, bool) {
 	d, ok := unitDimension(unit)
 	if !ok {
 		return q, false
+	}
+	if i := strings.IndexAny(num, "eE"); i >= 0 {
+		// big.Rat builds 10^e in full: "1e999999 mg" costs tens of
+		// milliseconds per comparison. No measured quantity needs more.
+		if n, err := strconv.Atoi(num[i+1:]); err != nil || n > maxExponent || n < -maxExponent {
+			return q, false
+		}
 	}
 	v, ok := new(big.Rat).SetString(num)
 	if !ok {

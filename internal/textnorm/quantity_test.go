@@ -138,3 +138,14 @@ func TestSameQuantityIsExact(t *testing.T) {
 	assert.Greater(t, equal, 50, "the draw must produce conversions, not only mismatches")
 	t.Logf("%d pairs, %d equal", checked, equal)
 }
+
+// Huge exponents are not converted: big.Rat would build 10^999999 in full
+// for every comparison, tens of milliseconds each.
+func TestSameQuantityHugeExponent(t *testing.T) {
+	assert.False(t, SameQuantity("1e999999 mg", "2e999999 mg"))
+	assert.False(t, SameQuantity("1e999999 mg", "1000e999996 mg"), "not converted: equal only to itself")
+	assert.False(t, SameQuantity("1E999999 mg", "2E999999 mg"))
+	assert.True(t, SameQuantity("1e999999 mg", "1e999999 mg"))
+	assert.True(t, SameQuantity("1e300 mg", "1e297 g"))
+	assert.True(t, SameQuantity("1e-297 g", "1e-300 kg"))
+}

@@ -2,6 +2,7 @@ package textnorm
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -36,16 +37,61 @@ type Token struct {
 	Start, End int
 }
 
-// markerRE matches citation markers of facts: [F3], [F3, F4], [F3–F5].
-var markerRE = regexp.MustCompile(`^\[\s*F\d+(?:\s*[,;–—-]\s*F?\d+)*\s*\]`)
+// markerPattern matches a citation marker: opus handles in square (or
+// full-width, or lenticular) brackets, one or a list or a range, in any case
+// and spacing — "[F3]", "[F3, F4]", "[F3–F5]", "[ f 3 ]", "［F3］". Handles
+// of other kinds ("[D1]", "[P2]") count too: a model or a user may write
+// them, and none of them is content.
+const markerPattern = `[\[［【]\s*(?i:[FDPJR])\s*\d+(?:\s*(?:[,;–—-]|and|&)\s*(?:(?i:[FDPJR])\s*)?\d+)*\s*[\]］】]`
 
-// markerAnyRE is markerRE anywhere, with the space before it.
-var markerAnyRE = regexp.MustCompile(`\s*\[\s*F\d+(?:\s*[,;–—-]\s*F?\d+)*\s*\]`)
+var (
+	markerRE    = regexp.MustCompile(`^` + markerPattern)
+	markerAnyRE = regexp.MustCompile(`\s*` + markerPattern)
+	markerPart  = regexp.MustCompile(`(?i:([FDPJR]))?\s*(\d+)|([–—-])`)
+)
 
-// StripMarkers removes fact markers such as "[F12]" from a sentence: they
-// are links, not content, and must not be read as numbers.
+// StripMarkers removes citation markers such as "[F12]" from a sentence:
+// they are links, not content. opus stores sentences without them and
+// shows the markers of a sentence's stored links instead.
 func StripMarkers(s string) string {
 	return strings.TrimSpace(markerAnyRE.ReplaceAllString(s, ""))
+}
+
+// maxMarkerRange bounds "[F1–F9999]": a range wider than this is read as
+// its two ends.
+const maxMarkerRange = 50
+
+// MarkerHandles returns the handles cited by the markers of s, in order and
+// upper-cased, ranges expanded ("[F3–F5]" is F3, F4, F5); a number without a
+// letter takes the one before it ("[F3, 4]"). Handles of any kind are
+// returned; callers decide which they accept.
+func MarkerHandles(s string) []string {
+	var out []string
+	for _, m := range markerAnyRE.FindAllString(s, -1) {
+		prefix, prev, dash := "F", -1, false
+		for _, p := range markerPart.FindAllStringSubmatch(m, -1) {
+			if p[3] != "" {
+				dash = prev >= 0
+				continue
+			}
+			if p[1] != "" {
+				prefix = strings.ToUpper(p[1])
+			}
+			n, err := strconv.Atoi(p[2])
+			if err != nil {
+				continue
+			}
+			if dash && n > prev && n-prev <= maxMarkerRange {
+				for k := prev + 1; k < n; k++ {
+					out = append(out, prefix+strconv.Itoa(k))
+				}
+			}
+			dash = false
+			out = append(out, prefix+strconv.Itoa(n))
+			prev = n
+		}
+	}
+	return out
 }
 
 // Tokenize normalises s and splits it into words, numbers and clause
@@ -143,7 +189,7 @@ func (sc *scanner) run() {
 		switch {
 		case r == ' ':
 			i += w
-		case r == '[':
+		case r == '[' || r == '【':
 			if loc := markerRE.FindStringIndex(s[i:]); loc != nil {
 				i += loc[1]
 				continue
@@ -169,6 +215,20 @@ func (sc *scanner) run() {
 				}
 			}
 			i += w
+		case unicode.IsNumber(r):
+			// A numeral Normalize could not read as digits (Tibetan half
+			// digits, Aegean numbers, "〇"): a number that only the same
+			// numeral matches, never a skipped character.
+			j := i
+			for j < len(s) {
+				r2, w2 := utf8.DecodeRuneInString(s[j:])
+				if !unicode.IsNumber(r2) || isDigit(r2) {
+					break
+				}
+				j += w2
+			}
+			sc.emit(Number, i, j, s[i:j], false)
+			i = j
 		case unicode.IsLetter(r):
 			i = sc.word(i)
 		case strings.ContainsRune(",;:().!?", r):
