@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/opusblocks/opus/internal/schemaerr"
@@ -20,10 +21,31 @@ type ValidationError struct {
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
-		parts[i] = p.String()
+		parts[i] = printable(p.String())
 	}
 	return "invalid spec: " + strings.Join(parts, "; ")
 }
+
+// printable escapes line breaks, control and format characters: a path
+// names a field of the user's document, and a field name may hold any of
+// them (a quoted YAML key "a\nb", a bidi override, a terminal escape).
+func printable(s string) string {
+	if !strings.ContainsFunc(s, unprintable) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unprintable(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func unprintable(r rune) bool { return r != ' ' && !strconv.IsPrint(r) }
 
 func invalid(ps ...Problem) *ValidationError {
 	schemaerr.Sort(ps)

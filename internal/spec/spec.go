@@ -193,7 +193,29 @@ func (s *Spec) Canonical() []byte {
 	if err := enc.Encode(generic); err != nil {
 		panic("spec: re-encode: " + err.Error())
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	return escapeForYAML(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+// escapeForYAML writes as \u escapes the characters encoding/json leaves
+// raw but the YAML reader of Parse refuses (DEL, C1 controls,
+// noncharacters) or reads as a line break (NEL), so that a stored canonical
+// spec always parses again. They can only occur inside JSON strings.
+func escapeForYAML(b []byte) []byte {
+	unsafe := func(r rune) bool {
+		return (r >= 0x7F && r <= 0x9F) || r == 0xFFFE || r == 0xFFFF
+	}
+	if !bytes.ContainsFunc(b, unsafe) {
+		return b
+	}
+	var out bytes.Buffer
+	for _, r := range string(b) {
+		if unsafe(r) {
+			fmt.Fprintf(&out, "\\u%04x", r)
+			continue
+		}
+		out.WriteRune(r)
+	}
+	return out.Bytes()
 }
 
 // Hash is the hex SHA-256 of Canonical.
