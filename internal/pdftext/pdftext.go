@@ -36,6 +36,10 @@ var (
 
 const defaultMaxPages = 2000
 
+// defaultPagesPerInstance: a fresh PDFium instance costs ~10 ms, 200 pages
+// some seconds.
+const defaultPagesPerInstance = 200
+
 // minLettersPerPage: below this average the document has no real text layer.
 // Page numbers or a scanner's stamp are not one; the one-line owner-password
 // sample in the corpus (33 letters) is.
@@ -53,8 +57,9 @@ type Options struct {
 // Extractor turns PDF bytes into page text. It is safe for concurrent use;
 // each running Pages call gets its own PDFium instance, up to a small limit.
 type Extractor struct {
-	maxPages int
-	cache    wazero.CompilationCache // nil without Options.CacheDir
+	maxPages         int
+	pagesPerInstance int                     // pages read in one PDFium instance
+	cache            wazero.CompilationCache // nil without Options.CacheDir
 
 	// mu is held shared by Pages and exclusively by Close, so Close waits
 	// for running extractions instead of pulling PDFium from under them.
@@ -72,7 +77,7 @@ func New(ctx context.Context, opt Options) (*Extractor, error) {
 	if opt.MaxPages < 0 {
 		return nil, fmt.Errorf("pdftext: MaxPages must not be negative (got %d)", opt.MaxPages)
 	}
-	e := &Extractor{maxPages: opt.MaxPages}
+	e := &Extractor{maxPages: opt.MaxPages, pagesPerInstance: defaultPagesPerInstance}
 	if e.maxPages == 0 {
 		e.maxPages = defaultMaxPages
 	}
@@ -137,11 +142,32 @@ func (e *Extractor) startPool() (pdfium.Pool, error) {
 	return p, nil
 }
 
-// Pages returns the cleaned text of every page, index 0 = page 1.
-func (e *Extractor) Pages(ctx context.Context, pdf []byte) (pages []string, err error) {
+// Result is the text of a PDF.
+type Result struct {
+	Pages []string // cleaned visible text of every page, index 0 = page 1
+	// TextLayer is LayerOCR when some page's text is its OCR layer and no
+	// page has visible text of its own (at least minLettersPerPage letters);
+	// else LayerText, mixed documents included.
+	TextLayer string
+	OCRPages  int // pages whose text is their OCR layer
+}
+
+// Pages returns the cleaned text of every page, index 0 = page 1: Extract
+// without the text layer.
+func (e *Extractor) Pages(ctx context.Context, pdf []byte) ([]string, error) {
+	r, err := e.Extract(ctx, pdf)
+	if err != nil {
+		return nil, err
+	}
+	return r.Pages, nil
+}
+
+// Extract returns the text a reader sees on every page (see visible.go for
+// what that excludes) and where it came from.
+func (e *Extractor) Extract(ctx context.Context, pdf []byte) (res *Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			pages, err = nil, fmt.Errorf("pdftext: PDFium failed: %s", oneLine(fmt.Sprint(r)))
+			res, err = nil, fmt.Errorf("pdftext: PDFium failed: %s", oneLine(fmt.Sprint(r)))
 		}
 	}()
 	if err := ctx.Err(); err != nil {
@@ -165,22 +191,17 @@ func (e *Extractor) Pages(ctx context.Context, pdf []byte) (pages []string, err 
 	if err != nil {
 		return nil, err
 	}
-	inst, err := pool.GetInstanceWithContext(ctx)
+	o, err := open(ctx, pool, &pdf)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
+		return nil, err
+	}
+	defer func() {
+		if o != nil {
+			o.close()
 		}
-		return nil, fmt.Errorf("pdftext: get PDFium instance: %w", err)
-	}
-	defer inst.Close()
+	}()
 
-	doc, err := inst.OpenDocument(&requests.OpenDocument{File: &pdf})
-	if err != nil {
-		return nil, openError(err)
-	}
-	defer inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc.Document})
-
-	count, err := inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: doc.Document})
+	count, err := o.inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: o.doc})
 	if err != nil {
 		return nil, damaged("cannot count pages", err)
 	}
@@ -192,53 +213,83 @@ func (e *Extractor) Pages(ctx context.Context, pdf []byte) (pages []string, err 
 		return nil, fmt.Errorf("%w (%d, limit %d); split it first (e.g. qpdf --split-pages)", ErrTooManyPages, n, e.maxPages)
 	}
 
-	pages = make([]string, n)
-	letters := 0
-	for i := range pages {
+	res = &Result{Pages: make([]string, n), TextLayer: LayerText}
+	letters, visiblePages := 0, 0
+	for i := range res.Pages {
 		// The only cancellation point while PDFium works: a page takes
 		// milliseconds (see WithCloseOnContextDone above).
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		raw, err := pageText(inst, doc.Document, i)
+		if i > 0 && i%e.pagesPerInstance == 0 {
+			// go-pdfium keeps a handle (~150 bytes) for every page object
+			// it hands out until its instance closes, and visible.go asks
+			// for all of them: a fresh instance bounds that on long PDFs.
+			o.close()
+			if o, err = open(ctx, pool, &pdf); err != nil {
+				return nil, err
+			}
+		}
+		raw, ocr, err := pageText(o.inst, o.doc, i)
 		if err != nil {
 			return nil, damaged(fmt.Sprintf("cannot read page %d", i+1), err)
 		}
-		pages[i] = clean(raw)
-		letters += countLetters(pages[i])
+		page := clean(raw)
+		res.Pages[i] = page
+		k := countLetters(page)
+		letters += k
+		switch {
+		case ocr:
+			res.OCRPages++
+		case k >= minLettersPerPage:
+			visiblePages++
+		}
 	}
 	if letters < minLettersPerPage*n {
 		return nil, ErrNoText
 	}
-	return pages, nil
+	if res.OCRPages > 0 && visiblePages == 0 {
+		res.TextLayer = LayerOCR
+	}
+	return res, nil
 }
 
-// pageText returns PDFium's raw text of page i, fetched in one call: the
-// per-character API is a wasm round trip per character.
-func pageText(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) (string, error) {
+// opened is a PDF opened in an instance of the pool.
+type opened struct {
+	inst pdfium.Pdfium
+	doc  references.FPDF_DOCUMENT
+}
+
+func open(ctx context.Context, pool pdfium.Pool, pdf *[]byte) (*opened, error) {
+	inst, err := pool.GetInstanceWithContext(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("pdftext: get PDFium instance: %w", err)
+	}
+	doc, err := inst.OpenDocument(&requests.OpenDocument{File: pdf})
+	if err != nil {
+		inst.Close()
+		return nil, openError(err)
+	}
+	return &opened{inst: inst, doc: doc.Document}, nil
+}
+
+func (o *opened) close() {
+	o.inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: o.doc})
+	o.inst.Close()
+}
+
+// pageText returns PDFium's raw visible text of page i, and whether it is
+// the page's OCR layer.
+func pageText(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) (string, bool, error) {
 	page, err := inst.FPDF_LoadPage(&requests.FPDF_LoadPage{Document: doc, Index: i})
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	defer inst.FPDF_ClosePage(&requests.FPDF_ClosePage{Page: page.Page})
-	tp, err := inst.FPDFText_LoadPage(&requests.FPDFText_LoadPage{Page: requests.Page{ByReference: &page.Page}})
-	if err != nil {
-		return "", err
-	}
-	defer inst.FPDFText_ClosePage(&requests.FPDFText_ClosePage{TextPage: tp.TextPage})
-	// PDFium counts UTF-16 units, so characters outside the BMP fit too.
-	n, err := inst.FPDFText_CountChars(&requests.FPDFText_CountChars{TextPage: tp.TextPage})
-	if err != nil {
-		return "", err
-	}
-	if n.Count <= 0 {
-		return "", nil
-	}
-	t, err := inst.FPDFText_GetText(&requests.FPDFText_GetText{TextPage: tp.TextPage, Count: n.Count})
-	if err != nil {
-		return "", err
-	}
-	return t.Text, nil
+	return visibleText(inst, requests.Page{ByReference: &page.Page})
 }
 
 // openError maps PDFium's load errors to the package's sentinels.

@@ -92,9 +92,16 @@ func TestCorpusPapers(t *testing.T) {
 	for _, f := range realPapers(t) {
 		t.Run(f.name, func(t *testing.T) {
 			t.Parallel()
-			pages, err := shared.Pages(t.Context(), readCorpus(t, f.name))
+			res, err := shared.Extract(t.Context(), readCorpus(t, f.name))
 			require.NoError(t, err)
+			pages := res.Pages
 			require.Len(t, pages, f.pages)
+			// The one scan in the corpus has an ABBYY OCR layer.
+			wantLayer := LayerText
+			if f.name == "grobid_ZFN-A-054.pdf" {
+				wantLayer = LayerOCR
+			}
+			assert.Equal(t, wantLayer, res.TextLayer)
 			letters := 0
 			for i, p := range pages {
 				letters += countLetters(p)
