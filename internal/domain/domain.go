@@ -87,6 +87,9 @@ type Document struct {
 	Error     *string `db:"error" json:"error,omitempty"`
 	BlobPath  string  `db:"blob_path" json:"-"`
 	Bibkey    *string `db:"bibkey" json:"bibkey,omitempty"`
+	// TextLayer is "text" (visible text) or "ocr" (only invisible text, as
+	// OCR tools lay under a scan); nil for documents stored before it was kept.
+	TextLayer *string `db:"text_layer" json:"text_layer,omitempty"`
 	CreatedAt Time    `db:"created_at" json:"created_at"`
 	UpdatedAt Time    `db:"updated_at" json:"updated_at"`
 }
@@ -139,12 +142,15 @@ type Revision struct {
 
 // Sentence is one sentence of a revision with its verdict and citations.
 type Sentence struct {
-	ID            string   `db:"id" json:"-"`
-	RevisionID    string   `db:"revision_id" json:"-"`
-	Ordinal       int      `db:"ordinal" json:"ordinal"`
-	Text          string   `db:"text" json:"text"`
-	Verdict       string   `db:"verdict" json:"verdict"`
-	Reason        *string  `db:"reason" json:"reason,omitempty"`
+	ID         string  `db:"id" json:"-"`
+	RevisionID string  `db:"revision_id" json:"-"`
+	Ordinal    int     `db:"ordinal" json:"ordinal"`
+	Text       string  `db:"text" json:"text"`
+	Verdict    string  `db:"verdict" json:"verdict"`
+	Reason     *string `db:"reason" json:"reason,omitempty"`
+	// ReasonCode is the category of an unsupported verdict (see
+	// agents.Reason*); unlike Reason it never quotes model output.
+	ReasonCode    *string  `db:"reason_code" json:"reason_code,omitempty"`
 	VerifierRunID *string  `db:"verifier_run_id" json:"-"`
 	VerifierRun   string   `db:"-" json:"verifier_run,omitempty"`
 	Facts         []string `db:"-" json:"facts"` // handles

@@ -60,6 +60,8 @@ type Service struct {
 	pdfOnce sync.Once
 	pdf     *pdftext.Extractor
 	pdfErr  error
+
+	sweepOnce sync.Once // blob store clean-up, at the first add
 }
 
 // New wires a service over an open database.

@@ -6,7 +6,7 @@ import (
 	"github.com/opusblocks/opus/internal/domain"
 )
 
-const docColumns = `id, seq, title, filename, media_type, sha256, bytes, page_count, state, error, blob_path, bibkey, created_at, updated_at`
+const docColumns = `id, seq, title, filename, media_type, sha256, bytes, page_count, state, error, blob_path, bibkey, text_layer, created_at, updated_at`
 
 func withDocHandle(d *domain.Document) { d.Handle = domain.Handle(domain.DocPrefix, d.Seq) }
 
@@ -20,9 +20,9 @@ func (t *Tenant) CreateDocument(ctx context.Context, d *domain.Document, pages [
 	now := domain.Now()
 	d.ID, d.Seq, d.CreatedAt, d.UpdatedAt, d.PageCount = NewID(), seq, now, now, len(pages)
 	withDocHandle(d)
-	_, err = t.exec(ctx, `INSERT INTO documents (id, owner_id, seq, title, filename, media_type, sha256, bytes, page_count, state, error, blob_path, bibkey, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		d.ID, t.owner, d.Seq, d.Title, d.Filename, d.MediaType, d.SHA256, d.Bytes, d.PageCount, d.State, d.Error, d.BlobPath, d.Bibkey, d.CreatedAt, d.UpdatedAt)
+	_, err = t.exec(ctx, `INSERT INTO documents (id, owner_id, seq, title, filename, media_type, sha256, bytes, page_count, state, error, blob_path, bibkey, text_layer, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, t.owner, d.Seq, d.Title, d.Filename, d.MediaType, d.SHA256, d.Bytes, d.PageCount, d.State, d.Error, d.BlobPath, d.Bibkey, d.TextLayer, d.CreatedAt, d.UpdatedAt)
 	if err != nil {
 		return err
 	}

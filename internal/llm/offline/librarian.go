@@ -39,15 +39,16 @@ func Librarian(in contract.LibrarianInput) contract.LibrarianOutput {
 		var cands []candidate
 		onPage := map[string]bool{}
 		for _, c := range pageCandidates(p.Text) {
-			if key := textnorm.Fold(c.text); !seen[key] && !onPage[key] {
-				onPage[key] = true
+			c.key = textnorm.Fold(c.text)
+			if !seen[c.key] && !onPage[c.key] {
+				onPage[c.key] = true
 				cands = append(cands, c)
 			}
 		}
 		// Only what is proposed counts as seen: a sentence cut by the cap
 		// here may still come from a later page.
 		for _, c := range best(cands, maxFactsPerPage) {
-			seen[textnorm.Fold(c.text)] = true
+			seen[c.key] = true
 			out.Facts = append(out.Facts, contract.ExtractedFact{Text: c.text, Quote: c.quote, Page: p.No, Kind: c.kind})
 		}
 	}
@@ -57,6 +58,7 @@ func Librarian(in contract.LibrarianInput) contract.LibrarianOutput {
 // candidate is a sentence that passed the claim filter.
 type candidate struct {
 	text, quote, kind string
+	key               string // textnorm.Fold(text), for de-duplication
 	score, order      int
 }
 
@@ -82,7 +84,9 @@ func pageCandidates(page string) []candidate {
 		m := textnorm.NormalizeMapped(page[b.start:b.end])
 		for _, sp := range sentences(m.Text) {
 			i, j := trimLabel(m.Text, sp[0], sp[1])
-			if i >= j || boilerRE.MatchString(m.Text[sp[0]:sp[1]]) {
+			// Too short or long to be a claim (claimLevel counts runes, of
+			// 1 to 4 bytes each): skip before any pattern runs over it.
+			if j-i < minFactRunes || j-i > maxFactRunes*utf8.UTFMax || isBoiler(m.Text[sp[0]:sp[1]]) {
 				continue
 			}
 			text := m.Text[i:j]
@@ -95,8 +99,9 @@ func pageCandidates(page string) []candidate {
 			if len(quote) > maxQuoteBytes {
 				continue
 			}
-			kind := kindOf(text)
-			c := candidate{text: text, quote: quote, kind: kind, score: score(text, kind), order: len(strict) + len(prose)}
+			hasNum, hasQuantity := numbersIn(text)
+			kind := kindFrom(text, hasNum, hasQuantity)
+			c := candidate{text: text, quote: quote, kind: kind, score: score(text, kind, hasNum), order: len(strict) + len(prose)}
 			if level == claim {
 				strict = append(strict, c)
 			} else {
@@ -243,18 +248,26 @@ func init() {
 // sentences splits a normalised block into sentence ranges. A full stop
 // ends a sentence when a space and a capital, digit or quote follow and the
 // word before it is not an abbreviation or an initial; decimals ("0.05")
-// never qualify because no space follows their point.
+// never qualify because no space follows their point. It runs in time
+// linear in len(t).
 func sentences(t string) [][2]int {
 	var out [][2]int
 	start := 0
+	runEnd := 0 // end of the last run of closing punctuation scanned
 	for i := 0; i < len(t); i++ {
 		c := t[i]
 		if c != '.' && c != '!' && c != '?' {
 			continue
 		}
-		j := i + 1
-		for j < len(t) && strings.IndexByte(".!?\"')]", t[j]) >= 0 {
-			j++
+		// Every stop inside one run ("......", "?!)") shares the run's end;
+		// scanning it again for each would be quadratic in the run.
+		j := runEnd
+		if i >= runEnd {
+			j = i + 1
+			for j < len(t) && strings.IndexByte(".!?\"')]", t[j]) >= 0 {
+				j++
+			}
+			runEnd = j
 		}
 		if j < len(t) && t[j] != ' ' {
 			continue
@@ -303,13 +316,18 @@ func isAbbreviation(t string, start, i int) bool {
 	if utf8.RuneCountInString(word) != 1 || !unicode.IsUpper([]rune(word)[0]) {
 		return false
 	}
-	prev := strings.Fields(t[start:k])
-	if len(prev) > 0 {
-		p, _ := utf8.DecodeRuneInString(prev[len(prev)-1])
-		if unicode.IsUpper(p) {
-			return true
-		}
-	} else {
+	// The word before: only its first letter matters. Looking at the last
+	// word alone (not splitting the whole sentence so far) keeps sentences
+	// linear on a run of initials ("A. B. C. …").
+	prev := strings.TrimRightFunc(t[start:k], unicode.IsSpace)
+	if prev == "" {
+		return true
+	}
+	if n := strings.LastIndexFunc(prev, unicode.IsSpace); n >= 0 {
+		_, w := utf8.DecodeRuneInString(prev[n:])
+		prev = prev[n+w:]
+	}
+	if p, _ := utf8.DecodeRuneInString(prev); unicode.IsUpper(p) {
 		return true
 	}
 	rest := t[i+1:]
@@ -334,12 +352,53 @@ func trimLabel(t string, i, j int) (int, int) {
 var (
 	captionRE  = regexp.MustCompile(`^(?i:fig\.?|figure|table|tab\.|algorithm|listing|scheme|eq\.|equation|supplementary)\s*[A-Z]?\d`)
 	yearRE     = regexp.MustCompile(`\b(19|20)\d\d[a-z]?\b`)
-	initialRE  = regexp.MustCompile(`\b[A-Z]\.`)
 	refStartRE = regexp.MustCompile(`^(\[\d+\]|\d+\.\s+[A-Z][a-z]+,)`)
 	refWordRE  = regexp.MustCompile(`\b(Proc\.|Proceedings|Journal|vol\.|pp\.|In:|Conference|University Press|arXiv|Trans\.)`)
 	urlRE      = regexp.MustCompile(`\S*(://|www\.|@|doi:|doi\.org)\S*`)
-	boilerRE   = regexp.MustCompile(`(?i)(copyright|©|all rights reserved|open access|creative commons|licen[sc]e|downloaded from|correspondence|academic editor|received:|accepted:|published:|citation:|editor:|funding:|competing interests|author contributions|data availability|e-mail|tel\.)`)
+	// urlCues are the literals urlRE needs: without one it cannot match.
+	urlCues = []string{"://", "www.", "@", "doi:", "doi.org"}
 )
+
+// boilerCues mark licence notices, addresses and editorial front matter.
+var boilerCues = []string{"copyright", "©", "all rights reserved", "open access", "creative commons", "license", "licence",
+	"downloaded from", "correspondence", "academic editor", "received:", "accepted:", "published:", "citation:", "editor:",
+	"funding:", "competing interests", "author contributions", "data availability", "e-mail", "tel."}
+
+// isBoiler reports a sentence that contains a boilerplate cue, in any case.
+// It matches as a case-insensitive regular expression of the cues would
+// (which also reads the Kelvin sign as k and the long s as s), several
+// times faster: it runs on every sentence of every page.
+func isBoiler(t string) bool {
+	b := make([]byte, 0, len(t))
+	for _, r := range t {
+		switch {
+		case 'A' <= r && r <= 'Z':
+			r += 'a' - 'A'
+		case r == '\u212A':
+			r = 'k'
+		case r == '\u017F':
+			r = 's'
+		}
+		b = utf8.AppendRune(b, r)
+	}
+	return containsAny(string(b), boilerCues)
+}
+
+// countInitials counts the initials of t: a capital letter and a full stop
+// after a word boundary, as `\b[A-Z]\.` would match (\b is ASCII-only).
+func countInitials(t string) int {
+	n := 0
+	for p := 0; p+1 < len(t); p++ {
+		if 'A' <= t[p] && t[p] <= 'Z' && t[p+1] == '.' && (p == 0 || !isWordByte(t[p-1])) {
+			n++
+		}
+	}
+	return n
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
 
 const mathChars = "=+<>^_{}\\|~∑∏∫√∂∈∀∃≤≥≠≈→←↔⇒⇔"
 
@@ -386,17 +445,19 @@ func claimLevel(t string) int {
 	switch {
 	case letters*100 < visible*65, upper*10 > letters*7, maths > 3, strings.Contains(t, ":="):
 		return notClaim
-	case captionRE.MatchString(t), refStartRE.MatchString(t), boilerRE.MatchString(t):
+	case captionRE.MatchString(t), refStartRE.MatchString(t), isBoiler(t):
 		return notClaim
 	}
-	years := len(yearRE.FindAllString(t, -1))
-	initials := len(initialRE.FindAllString(t, -1))
-	if (years > 0 && initials >= 2) || (years > 0 && refWordRE.MatchString(t)) || initials >= 4 {
+	year := yearRE.MatchString(t)
+	initials := countInitials(t)
+	if (year && initials >= 2) || (year && refWordRE.MatchString(t)) || initials >= 4 {
 		return notClaim
 	}
 	urls := 0
-	for _, u := range urlRE.FindAllString(t, -1) {
-		urls += len(u)
+	if containsAny(t, urlCues) { // most sentences have none: skip the pattern
+		for _, u := range urlRE.FindAllString(t, -1) {
+			urls += len(u)
+		}
 	}
 	if urls*4 >= len(t) {
 		return notClaim
@@ -472,8 +533,14 @@ var (
 
 // kindOf assigns a fact kind from simple cues.
 func kindOf(t string) string {
-	lt := strings.ToLower(t)
-	var hasNum, hasQuantity bool
+	hasNum, hasQuantity := numbersIn(t)
+	return kindFrom(t, hasNum, hasQuantity)
+}
+
+// numbersIn reports whether t has a number and whether one is a quantity
+// (a percentage, comparison, unit or fold change). Tokenizing is the
+// costly part of ranking, so it is done once per sentence.
+func numbersIn(t string) (hasNum, hasQuantity bool) {
 	for _, tok := range textnorm.Tokenize(t) {
 		if tok.Kind != textnorm.Number {
 			continue
@@ -483,6 +550,12 @@ func kindOf(t string) string {
 			hasQuantity = true
 		}
 	}
+	return hasNum, hasQuantity
+}
+
+// kindFrom is kindOf given numbersIn(t).
+func kindFrom(t string, hasNum, hasQuantity bool) string {
+	lt := strings.ToLower(t)
 	switch {
 	case containsAny(lt, definitionCues):
 		return "definition"
@@ -507,14 +580,11 @@ func kindOf(t string) string {
 // score ranks a page's claims when there are more than the page may keep:
 // results and numbers first, then self-contained sentences of middling
 // length.
-func score(t, kind string) int {
+func score(t, kind string, hasNum bool) int {
 	s := 0
 	lt := strings.ToLower(t)
-	for _, tok := range textnorm.Tokenize(t) {
-		if tok.Kind == textnorm.Number {
-			s += 2
-			break
-		}
+	if hasNum {
+		s += 2
 	}
 	if containsAny(lt, resultCues) {
 		s += 2
