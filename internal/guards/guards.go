@@ -25,6 +25,7 @@ const (
 	Negation   = "negation"
 	Scope      = "scope"
 	Comparison = "comparison"
+	Content    = "content"
 )
 
 // Failure is one guard that a sentence fails.
@@ -65,6 +66,13 @@ func (f Failure) String() string { return f.Guard + ": " + f.Reason }
 //     "relative to") keeps its sides: what a fact compares with stays the
 //     standard, what it compares stays the subject, and a comparison no
 //     fact makes is not supported.
+//   - content: the sentence carries its facts' content, so that no
+//     verifier, however lenient, can pass filler ("This was also
+//     reported.") or an off-topic sentence: at least half of its content
+//     words and numbers occur in its linked facts (as words of the same
+//     stem or synonym class, or numbers the numbers guard accepts), and
+//     every linked fact shares at least one of them — a citation that
+//     contributes nothing is not support.
 //
 // Cues (negations, hedges, causal verbs, model organisms) are whole words
 // as written, never stems or prefixes: "Note" is no negation, "rate" no rat
@@ -84,6 +92,52 @@ func Check(sentence string, facts []contract.Fact) []Failure {
 	out = append(out, checkNegation(s, fs)...)
 	out = append(out, checkScope(s, fs)...)
 	out = append(out, checkComparison(s, fs)...)
+	out = append(out, checkContent(s, fs)...)
+	return out
+}
+
+// checkContent is the content guard (see Check).
+func checkContent(s []textnorm.Token, fs []fact) []Failure {
+	var items []string
+	seen := map[string]bool{}
+	for _, t := range s {
+		if it := item(t); it != "" && !seen[it] {
+			seen[it] = true
+			items = append(items, it)
+		}
+	}
+	if len(items) == 0 {
+		return []Failure{{Guard: Content, Reason: "the sentence states nothing its facts could support"}}
+	}
+	var out []Failure
+	shared := map[string]bool{}
+	for _, f := range fs {
+		have := map[string]bool{}
+		var nums []string
+		for _, v := range f.views {
+			for _, t := range v {
+				if it := item(t); it != "" {
+					have[it] = true
+				}
+				if t.Kind == textnorm.Number {
+					nums = append(nums, t.Key)
+				}
+			}
+		}
+		n := 0
+		for _, it := range items {
+			if have[it] || strings.HasPrefix(it, "#") && converts(it[1:], nums) {
+				shared[it] = true
+				n++
+			}
+		}
+		if n == 0 {
+			out = append(out, Failure{Guard: Content, Reason: fmt.Sprintf("fact %s shares no word or number with the sentence", f.id)})
+		}
+	}
+	if 2*len(shared) < len(items) {
+		out = append(out, Failure{Guard: Content, Reason: fmt.Sprintf("only %d of the sentence's %d content words and numbers are in its linked facts", len(shared), len(items))})
+	}
 	return out
 }
 
