@@ -5,7 +5,7 @@ BIN      := bin/opus
 PKGS     := ./...
 LINT_VER := v2.15.0
 
-.PHONY: build test lint bench hooks demo clean fmt
+.PHONY: build test lint bench hooks demo clean fmt fuzz
 
 build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/opus
@@ -24,6 +24,18 @@ lint:
 
 bench:
 	bash scripts/bench.sh
+
+# Each fuzz target for FUZZTIME (go test -fuzz takes one package and one
+# target at a time), then the mutation property test on 2000 mutations with
+# a fresh seed (it logs the seed to rerun a failure with OPUS_PROPERTY_SEED).
+# `make test` runs the seed corpora (testdata/fuzz/) and 60 mutations.
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run='^$$' -fuzz='^FuzzSpecParse$$' -fuzztime=$(FUZZTIME) ./internal/spec/
+	$(GO) test -run='^$$' -fuzz='^FuzzNumbers$$' -fuzztime=$(FUZZTIME) ./internal/textnorm/
+	$(GO) test -run='^$$' -fuzz='^FuzzFindQuote$$' -fuzztime=$(FUZZTIME) ./internal/textnorm/
+	$(GO) test -run='^$$' -fuzz='^FuzzParseEdited$$' -fuzztime=$(FUZZTIME) ./internal/service/
+	OPUS_PROPERTY_N=2000 OPUS_PROPERTY_SEED=$$(date +%s) $(GO) test -count=1 -run='^TestMutatedSentencesNeverVerifyOtherThanShown$$' -v ./internal/service/
 
 hooks:
 	install -m 0755 scripts/pre-commit .git/hooks/pre-commit

@@ -102,7 +102,7 @@ func TestSentenceWithoutLinkIsUnsupportedWhateverTheModelSays(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, got[0].Supported)
 	assert.False(t, got[1].Supported)
-	assert.Contains(t, got[1].Reason, "no_link")
+	assert.Equal(t, CodeNoLink, got[1].Code)
 	require.Len(t, p.seen, 1)
 	items := p.seen[0].Input.(contract.VerifierInput).Items
 	assert.Len(t, items, 1, "the unlinked sentence is not even sent")

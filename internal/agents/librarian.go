@@ -11,6 +11,7 @@ import (
 
 	"github.com/opusblocks/opus/internal/contract"
 	"github.com/opusblocks/opus/internal/domain"
+	"github.com/opusblocks/opus/internal/guards"
 	"github.com/opusblocks/opus/internal/textnorm"
 )
 
@@ -22,6 +23,12 @@ const (
 	RejectPageOutside    = "page_outside_chunk"
 	RejectDuplicate      = "duplicate"
 	RejectBadKind        = "bad_kind"
+	RejectEmptyText      = "empty_text"
+	// RejectTextNotQuote is a fact text that claims more than, or other
+	// than, its quote: the guards that hold a sentence to its facts hold a
+	// fact to its quote (numbers, negation, hedges, causal claims, scope,
+	// comparisons, content).
+	RejectTextNotQuote = "text_not_supported_by_quote"
 )
 
 // AnchoredFact is a librarian fact that passed every check (contract §7).
@@ -74,8 +81,13 @@ func (a *Agents) Extract(ctx context.Context, title string, pages []string, prog
 	seen := map[string]bool{}
 	for i, ch := range chunks {
 		rej := map[string]int{}
+		indexed := newChunkIndex(ch)
 		for _, f := range outs[i].Facts {
-			reason := anchor(f, ch)
+			f.Text = CleanSentence(f.Text)
+			reason := anchor(f, indexed)
+			if reason == "" && !backedByQuote(f) {
+				reason = RejectTextNotQuote
+			}
 			key := TextKey(f.Text)
 			if reason == "" && seen[key] {
 				reason = RejectDuplicate
@@ -100,39 +112,74 @@ func (a *Agents) Extract(ctx context.Context, title string, pages []string, prog
 // anchor applies the anchoring rules of contract §7 to one proposed fact and
 // returns the rejection reason, or "" when the fact is anchored. This is the
 // one place those rules live.
-func anchor(f contract.ExtractedFact, chunk []contract.Page) string {
+func anchor(f contract.ExtractedFact, chunk *chunkIndex) string {
 	if !slices.Contains(contract.FactKinds, f.Kind) {
 		return RejectBadKind
 	}
-	page := ""
-	found := false
-	for _, p := range chunk {
-		if p.No == f.Page {
-			page, found = p.Text, true
-		}
+	if f.Text == "" {
+		return RejectEmptyText
 	}
-	if !found {
+	if !chunk.has(f.Page) {
 		return RejectPageOutside
 	}
 	if textnorm.SignificantChars(f.Quote) < textnorm.MinQuoteChars {
 		return RejectQuoteTooShort
 	}
-	if _, ok := textnorm.FindQuote(page, f.Quote); !ok {
+	if _, ok := chunk.index(f.Page).Find(f.Quote); !ok {
 		return RejectQuoteNotFound
 	}
+	// Keys against keys: both are canonical already, and reading a key
+	// again can change it ("3D" is the identifier "3d", not "3 d").
 	quoteNums := textnorm.Numbers(f.Quote)
 	for _, n := range textnorm.Numbers(f.Text) {
-		if !textnorm.NumberCovered(n, quoteNums) {
+		if !slices.Contains(quoteNums, n) {
 			return RejectNumberNotQuote
 		}
 	}
 	return ""
 }
 
+// backedByQuote holds a librarian's fact to its quote as a sentence is held
+// to its facts: a fact is a claim about its quote, so a text that drops the
+// quote's negation or hedge, adds a cause, a scope or a comparison, or says
+// something else fails here. Facts written by people (golden suites,
+// manual facts) are taken as written.
+func backedByQuote(f contract.ExtractedFact) bool {
+	return len(guards.Check(f.Text, []contract.Fact{{ID: "quote", Quote: f.Quote}})) == 0
+}
+
 // CheckAnchored reports why a fact with a quote on a page is not anchored
 // ("" when it is); used for facts that come from elsewhere (suites, imports).
+// The text must be clean already (CleanSentence).
 func CheckAnchored(f contract.ExtractedFact, pageText string) string {
-	return anchor(f, []contract.Page{{No: f.Page, Text: pageText}})
+	return anchor(f, newChunkIndex([]contract.Page{{No: f.Page, Text: pageText}}))
+}
+
+// chunkIndex is a chunk's pages, each indexed for quote look-ups on first
+// use: indexing a page costs time and memory linear in its size, so it is
+// done once per page, not once per fact quoting it.
+type chunkIndex struct {
+	pages map[int]string
+	idx   map[int]*textnorm.PageIndex
+}
+
+func newChunkIndex(chunk []contract.Page) *chunkIndex {
+	c := &chunkIndex{pages: make(map[int]string, len(chunk)), idx: map[int]*textnorm.PageIndex{}}
+	for _, p := range chunk {
+		c.pages[p.No] = p.Text // the last of equal numbers, as before
+	}
+	return c
+}
+
+func (c *chunkIndex) has(no int) bool { _, ok := c.pages[no]; return ok }
+
+func (c *chunkIndex) index(no int) *textnorm.PageIndex {
+	ix := c.idx[no]
+	if ix == nil {
+		ix = textnorm.IndexPage(c.pages[no])
+		c.idx[no] = ix
+	}
+	return ix
 }
 
 // TextKey is a fact's identity within a document: its normalised text.

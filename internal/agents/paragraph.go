@@ -3,6 +3,7 @@ package agents
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
@@ -10,15 +11,36 @@ import (
 	"github.com/opusblocks/opus/internal/contract"
 	"github.com/opusblocks/opus/internal/domain"
 	"github.com/opusblocks/opus/internal/guards"
+	"github.com/opusblocks/opus/internal/textnorm"
 )
 
 // Checked is a sentence with its final verdict.
 type Checked struct {
-	Text          string
-	FactIDs       []string // handles, each in the allowed set
-	Supported     bool
+	Text      string
+	FactIDs   []string // handles, each in the allowed set
+	Supported bool
+	// Reason says why, in words that may quote the sentence or the model:
+	// shown only with diagnostics. Code is its category, safe to show.
 	Reason        string
+	Code          string
 	VerifierRunID string // "" when no model was asked (e.g. no link)
+}
+
+// Reason codes of unsupported sentences, besides the guards' names
+// (guards.Numbers, guards.Hedge, …). They never quote the sentence or the
+// model, so they may be shown where the text may not.
+const (
+	CodeNoLink      = "no_link"      // the sentence cites no fact
+	CodeNotAllowed  = "not_allowed"  // it cites a fact outside the allowed set
+	CodeNotEntailed = "not_entailed" // the verifier found it unsupported
+)
+
+// CleanSentence is the one form in which a written sentence is verified,
+// stored and shown: textnorm.Clean (NFC, no controls or invisible
+// characters) with citation markers removed — a sentence's citations are
+// its links, and the markers shown are made from them.
+func CleanSentence(text string) string {
+	return textnorm.Clean(textnorm.StripMarkers(textnorm.Clean(text)))
 }
 
 // Draft is one revision produced while generating.
@@ -57,7 +79,7 @@ func (a *Agents) Generate(ctx context.Context, in contract.WriterInput, rounds i
 	origin := domain.RevWriter
 	for round := 0; ; round++ {
 		var out contract.WriterOutput
-		run, err := a.call(ctx, contract.Writer, in, &out, func() error { return checkWriterOutput(out, in, allowed) })
+		run, err := a.call(ctx, contract.Writer, in, &out, func() error { return checkWriterOutput(&out, in, allowed) })
 		if err != nil {
 			return drafts, err
 		}
@@ -83,28 +105,47 @@ func (a *Agents) Generate(ctx context.Context, in contract.WriterInput, rounds i
 }
 
 // checkWriterOutput enforces the writer's contract beyond its schema: every
-// link is to an allowed fact (contract §3), every must-use fact is cited, and
-// the sentence count is within bounds.
-func checkWriterOutput(out contract.WriterOutput, in contract.WriterInput, allowed map[string]contract.Fact) error {
-	cited := map[string]bool{}
-	for i, s := range out.Sentences {
+// link is to an allowed fact (contract §3) and the paragraph keeps to its
+// spec (CheckComposition). It cleans the sentences in place (CleanSentence),
+// so what is verified is what will be stored and shown; a sentence with
+// nothing left is invalid output.
+func checkWriterOutput(out *contract.WriterOutput, in contract.WriterInput, allowed map[string]contract.Fact) error {
+	for i := range out.Sentences {
+		s := &out.Sentences[i]
+		s.Text = CleanSentence(s.Text)
+		if s.Text == "" {
+			return fmt.Errorf("sentence %d has no text besides citation markers and invisible characters", i)
+		}
 		for _, id := range s.FactIDs {
 			if _, ok := allowed[id]; !ok {
 				return fmt.Errorf("sentence %d cites %s, which is not an allowed fact", i, id)
 			}
+		}
+	}
+	return CheckComposition(out.Sentences, in.MustUse, in.Length, len(in.Facts))
+}
+
+// CheckComposition holds a paragraph's sentences to its spec, for the
+// writer's drafts and the user's edits alike: every must-use fact is cited,
+// and the number of sentences is within length — fewer than the minimum
+// only when there are fewer allowed facts than that.
+func CheckComposition(ss []contract.Sentence, mustUse []string, length contract.Length, allowedFacts int) error {
+	cited := map[string]bool{}
+	for _, s := range ss {
+		for _, id := range s.FactIDs {
 			cited[id] = true
 		}
 	}
-	for _, id := range in.MustUse {
+	for _, id := range mustUse {
 		if !cited[id] {
-			return fmt.Errorf("must-use fact %s is not cited", id)
+			return fmt.Errorf("must-use fact %s is not cited (spec: must_use)", id)
 		}
 	}
-	if n := len(out.Sentences); n > in.Length.MaxSentences {
-		return fmt.Errorf("%d sentences; at most %d allowed", n, in.Length.MaxSentences)
+	if n := len(ss); n > length.MaxSentences {
+		return fmt.Errorf("%d sentences; the spec allows at most %d (length.max_sentences)", n, length.MaxSentences)
 	}
-	if n := len(out.Sentences); n < in.Length.MinSentences && n < len(in.Facts) {
-		return fmt.Errorf("%d sentences; at least %d required", n, in.Length.MinSentences)
+	if n := len(ss); n < length.MinSentences && n < allowedFacts {
+		return fmt.Errorf("%d sentences; the spec asks for at least %d (length.min_sentences)", n, length.MinSentences)
 	}
 	return nil
 }
@@ -119,12 +160,13 @@ func (a *Agents) Verify(ctx context.Context, sentences []contract.Sentence, allo
 	var items []contract.VerifyItem
 	var itemOf []int // item index -> sentence index
 	for i, s := range sentences {
-		out[i] = Checked{Text: s.Text, FactIDs: s.FactIDs}
+		// Judged in the form it is stored and shown in, whoever wrote it.
+		out[i] = Checked{Text: CleanSentence(s.Text), FactIDs: s.FactIDs}
 		var facts []contract.Fact
 		for _, id := range s.FactIDs {
 			f, ok := allowed[id]
 			if !ok {
-				out[i].Reason = fmt.Sprintf("cites %s, which is not an allowed fact", id)
+				out[i].Reason, out[i].Code = fmt.Sprintf("cites %s, which is not an allowed fact", id), CodeNotAllowed
 				facts = nil
 				break
 			}
@@ -132,11 +174,11 @@ func (a *Agents) Verify(ctx context.Context, sentences []contract.Sentence, allo
 		}
 		if len(facts) == 0 {
 			if out[i].Reason == "" {
-				out[i].Reason = "no_link: sentence cites no fact"
+				out[i].Reason, out[i].Code = "sentence cites no fact", CodeNoLink
 			}
 			continue
 		}
-		items = append(items, contract.VerifyItem{Index: len(items), Sentence: s.Text, Facts: facts})
+		items = append(items, contract.VerifyItem{Index: len(items), Sentence: out[i].Text, Facts: facts})
 		itemOf = append(itemOf, i)
 	}
 	if len(items) == 0 {
@@ -173,15 +215,18 @@ func (a *Agents) verifyBatch(ctx context.Context, part []contract.VerifyItem, it
 		c := &out[itemOf[v.Index]] // distinct per item: no two goroutines share one
 		c.VerifierRunID = run.ID
 		if !v.Supported {
-			c.Reason = "verifier: " + v.Reason
+			c.Reason, c.Code = "verifier: "+v.Reason, CodeNotEntailed
 			continue
 		}
 		if fails := guards.Check(c.Text, local[v.Index].Facts); len(fails) > 0 {
-			var rs []string
+			var rs, codes []string
 			for _, f := range fails {
 				rs = append(rs, f.Guard+": "+f.Reason)
+				if !slices.Contains(codes, f.Guard) {
+					codes = append(codes, f.Guard)
+				}
 			}
-			c.Reason = "guard " + strings.Join(rs, "; ")
+			c.Reason, c.Code = "guard "+strings.Join(rs, "; "), strings.Join(codes, ",")
 			continue
 		}
 		c.Supported = true

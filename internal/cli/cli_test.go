@@ -357,7 +357,7 @@ func TestEditInEditor(t *testing.T) {
 	e := newEnv(t)
 	e.ok("facts", "add", "The trial enrolled 120 adult patients.", "--source", "registry")
 	e.ok("facts", "add", "The trial ran at four centres.", "--source", "registry")
-	e.ok("para", "generate", e.writeFile("spec.yaml", "section: methods\nintent: x\nfacts: [F1, F2]\n"))
+	e.ok("para", "generate", e.writeFile("spec.yaml", "section: methods\nintent: x\nfacts: [F1, F2]\nlength: {min_sentences: 1, max_sentences: 3}\n"))
 	// The "editor" keeps only the second sentence and cites it explicitly.
 	editor := e.writeFile("editor.sh", "#!/bin/sh\ngrep -v '^#' \"$1\" | sed -n 2p > \"$1.new\" && mv \"$1.new\" \"$1\"\n")
 	require.NoError(t, os.Chmod(editor, 0o700))
@@ -471,7 +471,7 @@ func TestRecordAndReplay(t *testing.T) {
 	other := e.writeFile("spec2.yaml", "section: results\nintent: y\nfacts: [F2]\nlength: {min_sentences: 1}\n")
 	r := e.run("para", "generate", other, "--provider", "replay", "--cassette", cas, "--no-cache")
 	assert.NotEqual(t, 0, r.code)
-	assert.Contains(t, r.stderr, "writer request (prompt writer-1")
+	assert.Contains(t, r.stderr, "writer request (prompt writer-2")
 	assert.Contains(t, r.stderr, "re-record")
 
 	r = e.run("para", "generate", spec, "--provider", "replay")

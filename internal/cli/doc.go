@@ -32,7 +32,7 @@ func (a *app) docCmd() *cobra.Command {
 					if len(args) == 1 {
 						return err
 					}
-					fmt.Fprintln(a.io.Err, "opus: "+domain.ErrorMessage(err))
+					fmt.Fprintln(a.io.Err, "opus: "+safe(domain.ErrorMessage(err)))
 					if firstErr == nil {
 						firstErr = err
 					}
@@ -53,7 +53,7 @@ func (a *app) docCmd() *cobra.Command {
 					if d.Existed {
 						note = "already stored"
 					}
-					fmt.Fprintf(a.io.Out, "%s  %s  (%s, %s)\n", d.Handle, d.Filename, plural(d.PageCount, "page"), note)
+					fmt.Fprintf(a.io.Out, "%s  %s  (%s, %s)\n", d.Handle, safe(d.Filename), plural(d.PageCount, "page"), note)
 				}
 			}
 			if firstErr != nil {
@@ -103,8 +103,8 @@ func (a *app) docCmd() *cobra.Command {
 			if a.json {
 				return a.printJSON(d)
 			}
-			kv(a.io.Out, "id", d.Handle, "title", d.Title, "file", d.Filename, "type", d.MediaType, "pages", strconv.Itoa(d.PageCount),
-				"bytes", strconv.FormatInt(d.Bytes, 10), "sha256", d.SHA256, "state", state(d.State), "error", deref(d.Error),
+			kv(a.io.Out, "id", d.Handle, "title", safe(d.Title), "file", safe(d.Filename), "type", d.MediaType, "pages", strconv.Itoa(d.PageCount),
+				"text layer", ocrNote(d.TextLayer), "bytes", strconv.FormatInt(d.Bytes, 10), "sha256", d.SHA256, "state", state(d.State), "error", safe(deref(d.Error)),
 				"facts", fmt.Sprintf("%d active, %d retracted", d.ActiveFacts, d.RetractedFacts), "added", d.CreatedAt.Format("2006-01-02 15:04:05"))
 			return nil
 		},
@@ -124,9 +124,18 @@ func (a *app) docCmd() *cobra.Command {
 			if a.json {
 				return a.printJSON(map[string]any{"id": d.Handle, "removed": true})
 			}
-			fmt.Fprintf(a.io.Out, "removed %s (%s)\n", d.Handle, d.Filename)
+			fmt.Fprintf(a.io.Out, "removed %s (%s)\n", d.Handle, safe(d.Filename))
 			return nil
 		},
 	})
 	return c
+}
+
+// ocrNote is the "text layer" line of doc show: said only for OCR text
+// (pdftext.LayerOCR), whose quotes may carry recognition errors.
+func ocrNote(layer *string) string {
+	if layer == nil || *layer != "ocr" {
+		return ""
+	}
+	return *layer + " (invisible OCR text under a scan)"
 }

@@ -84,8 +84,8 @@ func (a *app) factsCmd() *cobra.Command {
 			if f.Page != nil {
 				page = strconv.Itoa(*f.Page)
 			}
-			kv(a.io.Out, "id", f.Handle, "text", f.Text, "kind", f.Kind, "state", state(f.State), "origin", f.Origin,
-				"document", f.DocHandle, "page", page, "quote", oneLine(deref(f.Quote)), "source", deref(f.SourceNote))
+			kv(a.io.Out, "id", f.Handle, "text", safe(f.Text), "kind", f.Kind, "state", state(f.State), "origin", f.Origin,
+				"document", f.DocHandle, "page", page, "quote", oneLine(deref(f.Quote)), "source", safe(deref(f.SourceNote)))
 			return nil
 		},
 	}
@@ -128,7 +128,7 @@ func (a *app) factsCmd() *cobra.Command {
 			if a.json {
 				return a.printJSON(f)
 			}
-			fmt.Fprintf(a.io.Out, "%s  %s\n", f.Handle, f.Text)
+			fmt.Fprintf(a.io.Out, "%s  %s\n", f.Handle, safe(f.Text))
 			return nil
 		},
 	}

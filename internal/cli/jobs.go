@@ -76,7 +76,7 @@ func (a *app) printJob(j *domain.Job) error {
 		return a.printJSON(j)
 	}
 	kv(a.io.Out, "id", j.Handle, "kind", j.Kind, "target", j.Target, "state", state(j.State),
-		"attempt", fmt.Sprintf("%d/%d", j.Attempt, j.MaxAttempts), "error", deref(j.Error), "trace", j.TraceID,
+		"attempt", fmt.Sprintf("%d/%d", j.Attempt, j.MaxAttempts), "error", safe(deref(j.Error)), "trace", j.TraceID,
 		"created", j.CreatedAt.Format("2006-01-02 15:04:05"))
 	return nil
 }
@@ -114,7 +114,7 @@ func (a *app) runsCmd() *cobra.Command {
 		}
 		rows := make([][]string, len(rs))
 		for i, r := range rs {
-			rows[i] = []string{r.Handle, r.Job, r.Agent, r.Provider + "/" + r.Model, r.PromptVersion, state(r.Status),
+			rows[i] = []string{r.Handle, r.Job, r.Agent, safe(r.Provider + "/" + r.Model), r.PromptVersion, state(r.Status),
 				strconv.FormatInt(r.TokensIn, 10), strconv.FormatInt(r.TokensOut, 10), fmt.Sprintf("%.4f", r.CostUSD), strconv.FormatInt(r.LatencyMS, 10)}
 		}
 		a.table([]string{"ID", "JOB", "AGENT", "MODEL", "PROMPT", "STATUS", "IN", "OUT", "COST$", "MS"}, rows)
@@ -147,12 +147,12 @@ func (a *app) runsCmd() *cobra.Command {
 			if r.CachedFrom != nil {
 				cached = "yes"
 			}
-			kv(a.io.Out, "id", r.Handle, "job", r.Job, "trace", r.TraceID, "agent", r.Agent, "provider", r.Provider, "model", r.Model,
+			kv(a.io.Out, "id", r.Handle, "job", r.Job, "trace", r.TraceID, "agent", r.Agent, "provider", r.Provider, "model", safe(r.Model),
 				"prompt", r.PromptVersion, "temperature", strconv.FormatFloat(r.Temperature, 'f', -1, 64), "status", state(r.Status),
-				"error", deref(r.Error), "tokens", fmt.Sprintf("%d in, %d out, %d cached", r.TokensIn, r.TokensOut, r.TokensCached),
+				"error", safe(deref(r.Error)), "tokens", fmt.Sprintf("%d in, %d out, %d cached", r.TokensIn, r.TokensOut, r.TokensCached),
 				"cost", fmt.Sprintf("$%.6f", r.CostUSD), "latency", fmt.Sprintf("%d ms", r.LatencyMS), "cached", cached,
-				"rejections", deref(r.Rejections), "input hash", r.InputHash)
-			fmt.Fprintf(a.io.Out, "\n%s\n%s\n\n%s\n%s\n", styleHeader.Render("Request"), r.Request, styleHeader.Render("Response"), deref(r.Response))
+				"rejections", safe(deref(r.Rejections)), "input hash", r.InputHash)
+			fmt.Fprintf(a.io.Out, "\n%s\n%s\n\n%s\n%s\n", styleHeader.Render("Request"), safeLines(r.Request), styleHeader.Render("Response"), safeLines(deref(r.Response)))
 			return nil
 		},
 	}

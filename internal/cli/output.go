@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/opusblocks/opus/internal/domain"
+	"github.com/opusblocks/opus/internal/textnorm"
 )
 
 var (
@@ -52,8 +53,40 @@ func state(s string) string {
 	return s
 }
 
+// safe makes a stored string safe to print on a terminal: line breaks and
+// tabs become spaces, the hyphenation marks of PDF text are dropped, and
+// every other control, format or invisible character is shown escaped
+// (\u202E, \u0008) instead of acting on the terminal — a backspace must not
+// erase a shown "not", nor an escape sequence hide or recolour text. Every
+// stored string (titles, texts, quotes, reasons, errors, model names) goes
+// through it on its way to a human; JSON output escapes by itself.
+func safe(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		switch {
+		case r == '\n' || r == '\t' || r == '\r':
+			b.WriteByte(' ')
+		case r == '\u00AD' || r == '\u0002' || r == '\uFFFE':
+		case textnorm.Hidden(r):
+			fmt.Fprintf(&b, "\\u%04X", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// safeLines is safe for multi-line text (model bodies): lines are kept.
+func safeLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = safe(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
 func truncate(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(safe(s)), " ")
 	r := []rune(s)
 	if len(r) <= n {
 		return s
@@ -88,4 +121,4 @@ func plural(n int, word string) string {
 }
 
 // oneLine folds the line breaks of page text into spaces for display.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+func oneLine(s string) string { return strings.Join(strings.Fields(safe(s)), " ") }

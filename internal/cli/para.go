@@ -178,14 +178,14 @@ func (a *app) showParagraph(cmd *cobra.Command, handle string, diagnostics bool)
 			if s.Verdict != domain.VerdictSupported {
 				mark = styleBad.Render("✗ UNVERIFIED ")
 			}
-			fmt.Fprintf(a.io.Out, "%s %s [%s]\n", mark, s.Text, strings.Join(s.Facts, ", "))
+			fmt.Fprintf(a.io.Out, "%s %s\n", mark, safe(service.RenderSentence(s)))
 			if s.Verdict != domain.VerdictSupported && s.Reason != nil {
-				fmt.Fprintf(a.io.Out, "               %s\n", styleDim.Render(*s.Reason))
+				fmt.Fprintf(a.io.Out, "               %s\n", styleDim.Render(safe(*s.Reason)))
 			}
 		}
 		return nil
 	}
-	fmt.Fprintln(a.io.Out, v.Text)
+	fmt.Fprintln(a.io.Out, safe(v.Text))
 	fmt.Fprintln(a.io.Err, styleDim.Render(fmt.Sprintf("%s verified: %s, revision %d", v.ID, plural(len(v.Sentences), "sentence"), v.Revision)))
 	return nil
 }
@@ -195,16 +195,16 @@ func (a *app) printTrace(tr *service.Trace) {
 	p := tr.Paragraph
 	fmt.Fprintf(w, "%s  %s  (revision %d)\n", styleHeader.Render(p.ID), state(p.State), p.Revision)
 	if p.Error != "" {
-		fmt.Fprintf(w, "error: %s\n", p.Error)
+		fmt.Fprintf(w, "error: %s\n", safe(p.Error))
 	}
-	fmt.Fprintf(w, "\n%s\n%s\n", styleHeader.Render("Spec"), string(tr.Spec))
+	fmt.Fprintf(w, "\n%s\n%s\n", styleHeader.Render("Spec"), safeLines(string(tr.Spec)))
 	fmt.Fprintf(w, "\n%s\n", styleHeader.Render("Allowed facts"))
 	for _, f := range tr.Allowed {
-		src := "manual: " + deref(f.SourceNote)
+		src := "manual: " + safe(deref(f.SourceNote))
 		if f.DocHandle != "" {
 			src = fmt.Sprintf("%s p.%d", f.DocHandle, deref0(f.Page))
 		}
-		fmt.Fprintf(w, "  [%s] %s\n       quote (%s): \"%s\"\n", f.Handle, f.Text, src, oneLine(deref(f.Quote)))
+		fmt.Fprintf(w, "  [%s] %s\n       quote (%s): \"%s\"\n", f.Handle, safe(f.Text), src, oneLine(deref(f.Quote)))
 	}
 	fmt.Fprintf(w, "\n%s\n", styleHeader.Render("Jobs"))
 	for _, j := range tr.Jobs {
@@ -213,7 +213,7 @@ func (a *app) printTrace(tr *service.Trace) {
 	fmt.Fprintf(w, "\n%s\n", styleHeader.Render("Runs"))
 	for _, r := range tr.Runs {
 		fmt.Fprintf(w, "  %s  %-9s %s/%s  prompt %s  %s  in=%d out=%d  $%.4f  %dms  input %s…\n",
-			r.Handle, r.Agent, r.Provider, r.Model, r.PromptVersion, state(r.Status), r.TokensIn, r.TokensOut, r.CostUSD, r.LatencyMS, r.InputHash[:12])
+			r.Handle, r.Agent, r.Provider, safe(r.Model), r.PromptVersion, state(r.Status), r.TokensIn, r.TokensOut, r.CostUSD, r.LatencyMS, r.InputHash[:12])
 	}
 	fmt.Fprintf(w, "\n%s\n", styleHeader.Render("Revisions"))
 	for _, rev := range tr.Revisions {
@@ -223,7 +223,7 @@ func (a *app) printTrace(tr *service.Trace) {
 		}
 		fmt.Fprintf(w, "  revision %d (%s, %s)\n", rev.N, rev.Origin, by)
 		for _, s := range rev.Sentences {
-			fmt.Fprintf(w, "    %d. %s  %s\n", s.Ordinal+1, state(s.Verdict), s.Text)
+			fmt.Fprintf(w, "    %d. %s  %s\n", s.Ordinal+1, state(s.Verdict), safe(s.Text))
 			detail := "cites " + strings.Join(s.Facts, ", ")
 			if len(s.Facts) == 0 {
 				detail = "cites no fact"
@@ -231,8 +231,11 @@ func (a *app) printTrace(tr *service.Trace) {
 			if s.VerifierRun != "" {
 				detail += "; verifier run " + s.VerifierRun
 			}
-			if s.Reason != nil {
-				detail += "; " + *s.Reason
+			switch {
+			case s.Reason != nil:
+				detail += "; " + safe(*s.Reason)
+			case s.ReasonCode != nil:
+				detail += "; " + *s.ReasonCode
 			}
 			fmt.Fprintf(w, "       %s\n", styleDim.Render(detail))
 		}

@@ -43,7 +43,7 @@ func (a *app) profileCmd() *cobra.Command {
 				if r.Current {
 					mark = "*"
 				}
-				fmt.Fprintf(a.io.Out, "%s %s\n", mark, r.Name)
+				fmt.Fprintf(a.io.Out, "%s %s\n", mark, safe(r.Name))
 			}
 			return nil
 		},

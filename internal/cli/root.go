@@ -100,7 +100,7 @@ func Main(ctx context.Context, args []string, stdio Stdio) (code int) {
 		// cobra's own errors (unknown command or flag) are usage errors.
 		err = domain.Errorf(domain.Invalid, "%s (see 'opus --help')", err.Error())
 	}
-	fmt.Fprintln(stdio.Err, "opus: "+domain.ErrorMessage(err))
+	fmt.Fprintln(stdio.Err, "opus: "+safe(domain.ErrorMessage(err)))
 	return ExitCode(err)
 }
 

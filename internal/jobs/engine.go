@@ -36,6 +36,9 @@ type Handler interface {
 	// Failed is called, in the transaction that marks the job failed or
 	// cancelled, to move the job's target (document, paragraph) to failed.
 	Failed(ctx context.Context, tn *store.Tenant, job *domain.Job, reason string) error
+	// Retrying is called, in the transaction that queues a failed or
+	// cancelled job again, to put its target back in the state it expects.
+	Retrying(ctx context.Context, tn *store.Tenant, job *domain.Job) error
 }
 
 // Config tunes the engine.
@@ -83,9 +86,13 @@ type Engine struct {
 	client   *river.Client[*sql.Tx]
 	handlers map[string]Handler
 
+	// runMu guards started; it is apart from mu because Stop waits for
+	// running jobs while holding it, and those jobs take mu to report.
+	runMu   sync.Mutex
+	started bool
+
 	mu       sync.Mutex
 	progress map[string]func(done, total int)
-	started  bool
 	// finished is closed and replaced whenever a job of this process ends,
 	// so waiters wake at once instead of on their next poll.
 	finished chan struct{}
@@ -141,8 +148,8 @@ func (e *Engine) Register(kind string, h Handler) { e.handlers[kind] = h }
 
 // Start runs workers in this process until Stop.
 func (e *Engine) Start(ctx context.Context) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.runMu.Lock()
+	defer e.runMu.Unlock()
 	if e.started {
 		return nil
 	}
@@ -155,8 +162,8 @@ func (e *Engine) Start(ctx context.Context) error {
 
 // Stop lets running jobs finish (or ctx expire), then stops the workers.
 func (e *Engine) Stop(ctx context.Context) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.runMu.Lock()
+	defer e.runMu.Unlock()
 	if !e.started {
 		return nil
 	}
@@ -248,22 +255,27 @@ func (e *Engine) Wait(ctx context.Context, ownerID, jobID string) (*domain.Job, 
 	}
 }
 
-// Cancel stops a queued or running job and marks its target failed.
+// Cancel stops a queued or running job and marks its target failed. The
+// cancellation is final: it is recorded first, in one transaction with the
+// target, and every later write of the job's outcome — by this process or
+// the one running it — is conditional on the job still being active
+// (store.UpdateActiveJob), so a running attempt can neither complete nor
+// put the job back in the queue. The process running it notices within
+// cancelCheckEvery and stops the attempt.
 func (e *Engine) Cancel(ctx context.Context, ownerID string, j *domain.Job) (*domain.Job, error) {
-	switch j.State {
-	case domain.JobSucceeded, domain.JobFailed, domain.JobCancelled:
-		return nil, domain.Errorf(domain.Conflict, "job %s is already %s", j.Handle, j.State)
-	}
-	if j.EngineJobID != nil {
-		if _, err := e.client.JobCancel(ctx, *j.EngineJobID); err != nil && !errors.Is(err, river.ErrNotFound) {
-			return nil, domain.Wrap(err, domain.Internal, "cannot cancel %s: %v", j.Handle, err)
-		}
-	}
 	err := e.db.InTx(ctx, func(tx *store.Tx) error {
 		tn := tx.Tenant(ownerID)
 		msg := "cancelled by user"
-		if err := tn.UpdateJob(ctx, j.ID, store.JobUpdate{State: domain.JobCancelled, Attempt: j.Attempt, Error: &msg, Finished: true}); err != nil {
+		ok, err := tn.UpdateActiveJob(ctx, j.ID, store.JobUpdate{State: domain.JobCancelled, Attempt: j.Attempt, Error: &msg, Finished: true})
+		if err != nil {
 			return err
+		}
+		if !ok {
+			now, err := tn.JobByID(ctx, j.ID)
+			if err != nil {
+				return err
+			}
+			return domain.Errorf(domain.Conflict, "job %s is already %s", j.Handle, now.State)
 		}
 		if h := e.handlers[j.Kind]; h != nil {
 			return h.Failed(ctx, tn, j, msg)
@@ -272,6 +284,13 @@ func (e *Engine) Cancel(ctx context.Context, ownerID string, j *domain.Job) (*do
 	})
 	if err != nil {
 		return nil, err
+	}
+	if j.EngineJobID != nil {
+		// Best effort: a River job that still runs is stopped by its worker
+		// seeing the cancelled row; one that waits is dropped when picked.
+		if _, err := e.client.JobCancel(ctx, *j.EngineJobID); err != nil && !errors.Is(err, river.ErrNotFound) {
+			e.cfg.Logger.Warn("river cancel", "job", j.Handle, "err", err)
+		}
 	}
 	return e.db.Tenant(ownerID).JobByID(ctx, j.ID)
 }
@@ -283,12 +302,27 @@ func (e *Engine) Retry(ctx context.Context, ownerID string, j *domain.Job) (*dom
 	}
 	err := e.db.InTx(ctx, func(tx *store.Tx) error {
 		tn := tx.Tenant(ownerID)
+		// Claimed by a conditional update: of two concurrent retries, one
+		// queues the job and the other finds it queued.
+		ok, err := tn.RequeueFinishedJob(ctx, j.ID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return domain.Errorf(domain.Conflict, "job %s is no longer failed or cancelled; only those can be retried", j.Handle)
+		}
 		res, err := e.client.InsertTx(ctx, tx.X.Tx, args{OwnerID: ownerID, JobID: j.ID}, &river.InsertOpts{MaxAttempts: j.MaxAttempts})
 		if err != nil {
 			return err
 		}
 		id := res.Job.ID
-		return tn.UpdateJob(ctx, j.ID, store.JobUpdate{State: domain.JobQueued, Attempt: 0, EngineJobID: &id})
+		if err := tn.UpdateJob(ctx, j.ID, store.JobUpdate{State: domain.JobQueued, Attempt: 0, EngineJobID: &id}); err != nil {
+			return err
+		}
+		if h := e.handlers[j.Kind]; h != nil {
+			return h.Retrying(ctx, tn, j)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -342,34 +376,42 @@ func (r *Run) Record(run *domain.Run) {
 // Progress reports how far the job is.
 func (r *Run) Progress(done, total int) { r.e.reportProgress(r.Job.ID, done, total) }
 
-// Complete writes the recorded runs, then fn's results, then marks the job
-// succeeded, all in one transaction.
+// Complete marks the job succeeded, then writes the recorded runs and fn's
+// results, all in one transaction. A job cancelled meanwhile writes nothing
+// and Complete returns ErrCancelled: the job row is claimed first, so its
+// lock is taken before the target's, in the same order as Cancel.
 func (r *Run) Complete(ctx context.Context, fn func(tx *store.Tx) error) error {
 	err := r.e.db.InTx(ctx, func(tx *store.Tx) error {
 		tn := tx.Tenant(r.OwnerID)
+		ok, err := tn.UpdateActiveJob(ctx, r.Job.ID, store.JobUpdate{State: domain.JobSucceeded, Attempt: r.Attempt, Finished: true})
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrCancelled
+		}
 		if err := r.flushRuns(ctx, tn); err != nil {
 			return err
 		}
 		if err := fn(tx); err != nil {
 			return err
 		}
-		if err := tn.UpdateJob(ctx, r.Job.ID, store.JobUpdate{State: domain.JobSucceeded, Attempt: r.Attempt, Finished: true}); err != nil {
-			return err
-		}
 		return r.e.completeTx(ctx, tx, r.rj)
 	})
 	if err == nil {
 		r.completed = true
+		r.runs = nil
 	}
 	return err
 }
 
+// flushRuns writes the recorded runs in tx; the caller forgets them once tx
+// commits, so a rolled-back attempt keeps them for the failure record.
 func (r *Run) flushRuns(ctx context.Context, tn *store.Tenant) error {
-	for len(r.runs) > 0 {
-		if err := tn.InsertRun(ctx, r.runs[0]); err != nil {
+	for _, run := range r.runs {
+		if err := tn.InsertRun(ctx, run); err != nil {
 			return err
 		}
-		r.runs = r.runs[1:]
 	}
 	return nil
 }
@@ -412,12 +454,17 @@ func (w *worker) Work(ctx context.Context, rj *river.Job[args]) (err error) {
 		return river.JobCancel(fmt.Errorf("no handler for job kind %q", j.Kind))
 	}
 	lease := domain.Time{Time: time.Now().UTC().Add(e.cfg.JobTimeout)}
-	if err := tn.UpdateJob(ctx, j.ID, store.JobUpdate{State: domain.JobRunning, Attempt: rj.Attempt, LeaseUntil: &lease}); err != nil {
+	ok, err := tn.UpdateActiveJob(ctx, j.ID, store.JobUpdate{State: domain.JobRunning, Attempt: rj.Attempt, LeaseUntil: &lease})
+	if err != nil {
 		return err
+	}
+	if !ok {
+		return river.JobCancel(fmt.Errorf("job %s was cancelled", j.Handle))
 	}
 	j.State, j.Attempt = domain.JobRunning, rj.Attempt
 	run := &Run{Job: *j, OwnerID: rj.Args.OwnerID, Attempt: rj.Attempt, e: e, rj: rj}
 
+	hctx, stop := e.watchCancel(ctx, tn, j.ID)
 	herr := func() (err error) {
 		defer func() {
 			if p := recover(); p != nil {
@@ -425,8 +472,9 @@ func (w *worker) Work(ctx context.Context, rj *river.Job[args]) (err error) {
 				err = Permanent(fmt.Errorf("internal error in %s job (a bug; please report it)", j.Kind))
 			}
 		}()
-		return h.Handle(ctx, run)
+		return h.Handle(hctx, run)
 	}()
+	stop()
 	if herr == nil && run.completed {
 		e.signalFinished()
 		return nil
@@ -437,8 +485,46 @@ func (w *worker) Work(ctx context.Context, rj *river.Job[args]) (err error) {
 	return e.fail(ctx, run, h, herr)
 }
 
+// ErrCancelled is returned by Run.Complete when the job was cancelled while
+// it ran: nothing of the attempt is written.
+var ErrCancelled = errors.New("job was cancelled")
+
+// cancelCheckEvery is how often a running job looks whether it was
+// cancelled, possibly by another process.
+const cancelCheckEvery = 250 * time.Millisecond
+
+// watchCancel returns a context for the handler that is cancelled, with
+// cause ErrCancelled, as soon as the job's row says cancelled; stop ends the
+// watch.
+func (e *Engine) watchCancel(ctx context.Context, tn *store.Tenant, jobID string) (context.Context, func()) {
+	hctx, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(cancelCheckEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-hctx.Done():
+				return
+			case <-t.C:
+				if j, err := tn.JobByID(hctx, jobID); err == nil && j.State == domain.JobCancelled {
+					cancel(ErrCancelled)
+					return
+				}
+			}
+		}
+	}()
+	return hctx, func() {
+		close(done)
+		cancel(nil)
+	}
+}
+
 // fail records an attempt's failure: back to queued while attempts remain,
-// otherwise failed, with the target following.
+// otherwise failed, with the target following. A job cancelled meanwhile
+// stays cancelled: only its runs are recorded.
 func (e *Engine) fail(ctx context.Context, run *Run, h Handler, herr error) error {
 	var perm *permanentError
 	// A cancelled context (Ctrl-C, shutdown) is not the job's fault: it stays
@@ -452,25 +538,34 @@ func (e *Engine) fail(ctx context.Context, run *Run, h Handler, herr error) erro
 	}
 	// Writes must survive a cancelled job context.
 	wctx := context.WithoutCancel(ctx)
+	cancelled := false
 	err := e.db.InTx(wctx, func(tx *store.Tx) error {
 		tn := tx.Tenant(run.OwnerID)
 		if err := run.flushRuns(wctx, tn); err != nil {
 			return err
 		}
+		u := store.JobUpdate{State: domain.JobFailed, Attempt: run.Attempt, Error: &msg, Finished: true}
 		if !final {
 			next := domain.Time{Time: time.Now().UTC().Add(backoff{base: e.cfg.BaseBackoff}.delay(run.Attempt))}
-			return tn.UpdateJob(wctx, run.Job.ID, store.JobUpdate{State: domain.JobQueued, Attempt: run.Attempt, Error: &msg, RunAfter: &next})
+			u = store.JobUpdate{State: domain.JobQueued, Attempt: run.Attempt, Error: &msg, RunAfter: &next}
 		}
-		if err := tn.UpdateJob(wctx, run.Job.ID, store.JobUpdate{State: domain.JobFailed, Attempt: run.Attempt, Error: &msg, Finished: true}); err != nil {
+		ok, err := tn.UpdateActiveJob(wctx, run.Job.ID, u)
+		if err != nil || !ok {
+			cancelled = err == nil
 			return err
 		}
-		return h.Failed(wctx, tn, &run.Job, msg)
+		if final {
+			return h.Failed(wctx, tn, &run.Job, msg)
+		}
+		return nil
 	})
 	if err != nil {
 		e.cfg.Logger.Error("recording job failure", "job", run.Job.Handle, "err", err)
+	} else {
+		run.runs = nil
 	}
 	e.signalFinished()
-	if final {
+	if final || cancelled {
 		return river.JobCancel(herr)
 	}
 	return herr

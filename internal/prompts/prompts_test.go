@@ -16,6 +16,7 @@ import (
 var pinned = map[string]string{
 	"librarian-1": "f528f707c645b245e74003251c4697158d4cdb1e56d1297e2781f98b9cacde3b",
 	"writer-1":    "cd55a7ce9c0dcff8a84d7f60564560e408c10e5de2673f5bcd79519478ae7f61",
+	"writer-2":    "f999bf9f8bcc340aca2dded6f9c0af3495a14f79f61668283e45f21d93e7096f",
 	"verifier-1":  "f912ab7962b36e4f918ab05265e124d8819849f56f6f2a6de9fd1bec9ed4a347",
 }
 

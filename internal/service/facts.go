@@ -10,6 +10,7 @@ import (
 	"github.com/opusblocks/opus/internal/domain"
 	"github.com/opusblocks/opus/internal/jobs"
 	"github.com/opusblocks/opus/internal/store"
+	"github.com/opusblocks/opus/internal/textnorm"
 )
 
 // JobOptions are the options of any command that starts a job.
@@ -91,6 +92,10 @@ func (h extractHandler) Failed(ctx context.Context, tn *store.Tenant, job *domai
 	return tn.SetDocumentState(ctx, job.TargetID, domain.DocFailed, &reason)
 }
 
+func (h extractHandler) Retrying(ctx context.Context, tn *store.Tenant, job *domain.Job) error {
+	return tn.SetDocumentState(ctx, job.TargetID, domain.DocExtracting, nil)
+}
+
 // FactFilter narrows Facts.
 type FactFilter struct {
 	Doc       string // document handle, "" = all
@@ -136,7 +141,7 @@ func (s *Service) SearchFacts(ctx context.Context, a Actor, query string, limit 
 
 // AddFact stores a manual fact with its source note.
 func (s *Service) AddFact(ctx context.Context, a Actor, text, source, kind string) (*domain.Fact, error) {
-	text, source = strings.TrimSpace(text), strings.TrimSpace(source)
+	text, source = agents.CleanSentence(text), textnorm.Clean(source)
 	switch {
 	case text == "":
 		return nil, domain.Errorf(domain.Invalid, "fact text is empty")
@@ -159,7 +164,8 @@ func (s *Service) AddFact(ctx context.Context, a Actor, text, source, kind strin
 	return f, err
 }
 
-// RetractFact retracts a fact; verified paragraphs citing it become stale.
+// RetractFact retracts a fact; verified or rejected paragraphs whose current
+// revision cites it become stale.
 func (s *Service) RetractFact(ctx context.Context, a Actor, handle string) (*domain.Fact, []string, error) {
 	seq, err := domain.ParseHandle(domain.FactPrefix, handle)
 	if err != nil {
@@ -175,24 +181,8 @@ func (s *Service) RetractFact(ctx context.Context, a Actor, handle string) (*dom
 		if f.State == domain.FactRetracted {
 			return domain.Errorf(domain.Conflict, "%s is already retracted", f.Handle)
 		}
-		if err := tn.RetractFact(ctx, f.ID); err != nil {
+		if stale, err = tn.RetractFact(ctx, f.ID); err != nil {
 			return err
-		}
-		ids, err := tn.ParagraphsCitingFact(ctx, f.ID)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			p, err := tn.ParagraphByID(ctx, id)
-			if err != nil {
-				return err
-			}
-			if p.State == domain.ParaVerified {
-				if err := tn.SetParagraphState(ctx, id, domain.ParaStale, strPtr("cites retracted fact "+f.Handle)); err != nil {
-					return err
-				}
-				stale = append(stale, p.Handle)
-			}
 		}
 		f.State = domain.FactRetracted
 		return nil
@@ -208,7 +198,7 @@ func (s *Service) AddQuotedFact(ctx context.Context, a Actor, docHandle string, 
 	if kind == "" {
 		kind = "finding"
 	}
-	f := &domain.Fact{Origin: domain.OriginExtracted, Text: strings.TrimSpace(text), Kind: kind, Page: &page, Quote: &quote}
+	f := &domain.Fact{Origin: domain.OriginExtracted, Text: agents.CleanSentence(text), Kind: kind, Page: &page, Quote: &quote}
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		tn := tx.Tenant(a.OwnerID)
 		d, err := s.resolveDoc(ctx, tn, docHandle)

@@ -47,27 +47,14 @@ func (s *Service) CancelJob(ctx context.Context, a Actor, handle string) (*domai
 	return s.Engine.Cancel(ctx, a.OwnerID, j)
 }
 
-// RetryJob queues a failed or cancelled job again and puts its target back
-// into the state the job expects.
+// RetryJob queues a failed or cancelled job again; its handler's Retrying
+// puts the target back into the state the job expects.
 func (s *Service) RetryJob(ctx context.Context, a Actor, handle string) (*domain.Job, error) {
 	j, err := s.resolveJob(ctx, a, handle)
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.Engine.Retry(ctx, a.OwnerID, j)
-	if err != nil {
-		return nil, err
-	}
-	tn := s.DB.Tenant(a.OwnerID)
-	switch j.Kind {
-	case domain.KindExtractFacts:
-		err = tn.SetDocumentState(ctx, j.TargetID, domain.DocExtracting, nil)
-	case domain.KindGenerateParagraph:
-		err = tn.SetParagraphState(ctx, j.TargetID, domain.ParaQueued, nil)
-	case domain.KindVerifyParagraph:
-		err = tn.SetParagraphState(ctx, j.TargetID, domain.ParaVerifying, nil)
-	}
-	return out, err
+	return s.Engine.Retry(ctx, a.OwnerID, j)
 }
 
 // RunFilter narrows Runs.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/opusblocks/opus/internal/agents"
@@ -13,6 +13,7 @@ import (
 	"github.com/opusblocks/opus/internal/jobs"
 	"github.com/opusblocks/opus/internal/spec"
 	"github.com/opusblocks/opus/internal/store"
+	"github.com/opusblocks/opus/internal/textnorm"
 )
 
 // GenerateParagraph validates a spec, snapshots its allowed facts and queues
@@ -74,11 +75,7 @@ func writerInput(sp *spec.Spec, allowed []domain.Fact, must map[string]bool) con
 		st := contract.Style(*sp.Style)
 		in.Style = &st
 	}
-	if sp.Length != nil {
-		in.Length = contract.Length(*sp.Length)
-	} else {
-		in.Length = contract.Length{MinSentences: spec.DefaultMinSentences, MaxSentences: spec.DefaultMaxSentences}
-	}
+	in.Length = specLength(sp)
 	for _, f := range allowed {
 		in.Facts = append(in.Facts, agents.FactForContract(f))
 		if must[f.ID] {
@@ -86,6 +83,14 @@ func writerInput(sp *spec.Spec, allowed []domain.Fact, must map[string]bool) con
 		}
 	}
 	return in
+}
+
+// specLength is the spec's length, or the default one.
+func specLength(sp *spec.Spec) contract.Length {
+	if sp.Length != nil {
+		return contract.Length(*sp.Length)
+	}
+	return contract.Length{MinSentences: spec.DefaultMinSentences, MaxSentences: spec.DefaultMaxSentences}
 }
 
 func loadSpec(p *domain.Paragraph) (*spec.Spec, error) {
@@ -112,14 +117,18 @@ func (h generateHandler) Handle(ctx context.Context, r *jobs.Run) error {
 	if err != nil {
 		return err
 	}
+	active, err := activeFacts(allowed, must)
+	if err != nil {
+		return jobs.Permanent(err)
+	}
 	if err := tn.SetParagraphState(ctx, p.ID, domain.ParaGenerating, nil); err != nil {
 		return err
 	}
-	drafts, err := h.s.agents(r).Generate(ctx, writerInput(sp, allowed, must), h.s.cfg.RepairRounds)
+	drafts, err := h.s.agents(r).Generate(ctx, writerInput(sp, active, must), h.s.cfg.RepairRounds)
 	if err != nil {
 		return jobError(err)
 	}
-	ids := handleToID(allowed)
+	ids := handleToID(active)
 	return r.Complete(ctx, func(tx *store.Tx) error {
 		ttn := tx.Tenant(r.OwnerID)
 		for _, d := range drafts {
@@ -128,7 +137,8 @@ func (h generateHandler) Handle(ctx context.Context, r *jobs.Run) error {
 				return err
 			}
 		}
-		return ttn.SetParagraphState(ctx, p.ID, outcome(drafts[len(drafts)-1].Sentences), nil)
+		_, err := ttn.SettleParagraph(ctx, p.ID)
+		return err
 	})
 }
 
@@ -136,13 +146,27 @@ func (h generateHandler) Failed(ctx context.Context, tn *store.Tenant, job *doma
 	return tn.SetParagraphState(ctx, job.TargetID, domain.ParaFailed, &reason)
 }
 
-// outcome is a paragraph's state after verification: verified only when
-// every sentence is supported and linked.
-func outcome(ss []agents.Checked) string {
-	if agents.AllSupported(ss) {
-		return domain.ParaVerified
+func (h generateHandler) Retrying(ctx context.Context, tn *store.Tenant, job *domain.Job) error {
+	return tn.SetParagraphState(ctx, job.TargetID, domain.ParaQueued, nil)
+}
+
+// activeFacts is the part of an allowed set the writer may still use: a fact
+// retracted since the spec was accepted is left out, and a retracted
+// must-use fact makes the spec impossible to meet.
+func activeFacts(allowed []domain.Fact, must map[string]bool) ([]domain.Fact, error) {
+	var out []domain.Fact
+	for _, f := range allowed {
+		switch {
+		case f.State == domain.FactActive:
+			out = append(out, f)
+		case must[f.ID]:
+			return nil, domain.Errorf(domain.Invalid, "must-use fact %s has been retracted; generate the paragraph again from a spec without it", f.Handle)
+		}
 	}
-	return domain.ParaRejected
+	if len(out) == 0 {
+		return nil, domain.Errorf(domain.Invalid, "every allowed fact has been retracted; nothing to write from")
+	}
+	return out, nil
 }
 
 func handleToID(allowed []domain.Fact) map[string]string {
@@ -156,7 +180,7 @@ func handleToID(allowed []domain.Fact) map[string]string {
 func newSentences(cs []agents.Checked, ids map[string]string) []store.NewSentence {
 	out := make([]store.NewSentence, len(cs))
 	for i, c := range cs {
-		ns := store.NewSentence{Text: c.Text, Verdict: domain.VerdictUnsupported, Reason: c.Reason}
+		ns := store.NewSentence{Text: c.Text, Verdict: domain.VerdictUnsupported, Reason: c.Reason, ReasonCode: c.Code}
 		if c.Supported {
 			ns.Verdict = domain.VerdictSupported
 		}
@@ -189,8 +213,20 @@ func (h verifyHandler) Handle(ctx context.Context, r *jobs.Run) error {
 		return jobs.Permanent(err)
 	}
 	facts := map[string]contract.Fact{}
+	retracted := false
 	for _, f := range allowed {
 		facts[f.Handle] = agents.FactForContract(f)
+		for _, s := range rev.Sentences {
+			retracted = retracted || (f.State != domain.FactActive && slices.Contains(s.Facts, f.Handle))
+		}
+	}
+	settle := func(tx *store.Tx) error {
+		_, err := tx.Tenant(r.OwnerID).SettleParagraph(ctx, p.ID)
+		return err
+	}
+	if retracted {
+		// Stale whatever a verifier would say: no call is worth making.
+		return r.Complete(ctx, settle)
 	}
 	var sents []contract.Sentence
 	for _, s := range rev.Sentences {
@@ -204,7 +240,7 @@ func (h verifyHandler) Handle(ctx context.Context, r *jobs.Run) error {
 		ttn := tx.Tenant(r.OwnerID)
 		var vs []store.Verdict
 		for i, c := range checked {
-			v := store.Verdict{Ordinal: i, Verdict: domain.VerdictUnsupported, Reason: c.Reason}
+			v := store.Verdict{Ordinal: i, Verdict: domain.VerdictUnsupported, Reason: c.Reason, ReasonCode: c.Code}
 			if c.Supported {
 				v.Verdict = domain.VerdictSupported
 			}
@@ -217,12 +253,16 @@ func (h verifyHandler) Handle(ctx context.Context, r *jobs.Run) error {
 		if err := ttn.SetVerdicts(ctx, p.ID, rev.N, vs); err != nil {
 			return err
 		}
-		return ttn.SetParagraphState(ctx, p.ID, outcome(checked), nil)
+		return settle(tx)
 	})
 }
 
 func (h verifyHandler) Failed(ctx context.Context, tn *store.Tenant, job *domain.Job, reason string) error {
 	return tn.SetParagraphState(ctx, job.TargetID, domain.ParaFailed, &reason)
+}
+
+func (h verifyHandler) Retrying(ctx context.Context, tn *store.Tenant, job *domain.Job) error {
+	return tn.SetParagraphState(ctx, job.TargetID, domain.ParaVerifying, nil)
 }
 
 func currentRevision(ctx context.Context, tn *store.Tenant, p *domain.Paragraph) (*domain.Revision, error) {
@@ -277,14 +317,15 @@ type ParagraphView struct {
 
 // Displayable is the verify-before-display rule (contract §1): a paragraph's
 // text may leave the system only when it is verified and every sentence of
-// its current revision is supported and linked. Every path that shows text
-// goes through ShowParagraph, Trace or RunForDisplay, which call this.
+// its current revision is supported, linked and stored in the form it was
+// judged in. Every path that shows text goes through ShowParagraph, Trace or
+// RunForDisplay, which call this.
 func Displayable(p *domain.Paragraph, rev *domain.Revision) bool {
 	if p.State != domain.ParaVerified || rev == nil || len(rev.Sentences) == 0 {
 		return false
 	}
 	for _, s := range rev.Sentences {
-		if s.Verdict != domain.VerdictSupported || len(s.Facts) == 0 {
+		if s.Verdict != domain.VerdictSupported || len(s.Facts) == 0 || textnorm.Clean(s.Text) != s.Text {
 			return false
 		}
 	}
@@ -326,10 +367,10 @@ func paragraphView(p *domain.Paragraph, revs []domain.Revision, diagnostics bool
 	}
 	if Displayable(p, rev) {
 		v.Sentences = rev.Sentences
-		v.Text = joinSentences(rev.Sentences)
+		v.Text = RenderParagraph(rev.Sentences)
 		return v, nil
 	}
-	v.Reasons = reasons(p, rev)
+	v.Reasons = reasons(p, rev, diagnostics)
 	if diagnostics && rev != nil {
 		v.Diagnostics = true
 		v.Sentences = rev.Sentences
@@ -339,28 +380,53 @@ func paragraphView(p *domain.Paragraph, revs []domain.Revision, diagnostics bool
 		p.Handle, p.State, strings.Join(v.Reasons, "; "), p.Handle)
 }
 
-func joinSentences(ss []domain.Sentence) string {
+// RenderSentence is a sentence as it is shown: its stored text with the
+// markers of its stored links, before its final stop ("… by 39% [F3]."). The
+// markers shown are always exactly the links; markers a writer typed were
+// removed before verification (agents.CleanSentence), and any in text stored
+// by an older opus are removed here.
+func RenderSentence(s domain.Sentence) string {
+	text := textnorm.StripMarkers(s.Text)
+	if len(s.Facts) == 0 {
+		return text
+	}
+	marker := " [" + strings.Join(s.Facts, ", ") + "]"
+	if n := len(text); n > 0 && strings.ContainsRune(".!?", rune(text[n-1])) {
+		return text[:n-1] + marker + text[n-1:]
+	}
+	return text + marker
+}
+
+// RenderParagraph joins the rendered sentences of a revision.
+func RenderParagraph(ss []domain.Sentence) string {
 	parts := make([]string, len(ss))
 	for i, s := range ss {
-		parts[i] = s.Text
+		parts[i] = RenderSentence(s)
 	}
 	return strings.Join(parts, " ")
 }
 
-func reasons(p *domain.Paragraph, rev *domain.Revision) []string {
+// reasons says why a paragraph is not shown. Outside diagnostics a sentence
+// is named by its number and the category of its verdict only: a reason's
+// words may quote the withheld sentence or come from a model.
+func reasons(p *domain.Paragraph, rev *domain.Revision, diagnostics bool) []string {
 	var out []string
 	if p.Error != nil {
 		out = append(out, *p.Error)
 	}
 	if rev != nil {
 		for _, s := range rev.Sentences {
-			if s.Verdict != domain.VerdictSupported {
-				r := s.Verdict
-				if s.Reason != nil {
-					r = *s.Reason
-				}
-				out = append(out, fmt.Sprintf("sentence %d: %s", s.Ordinal+1, r))
+			if s.Verdict == domain.VerdictSupported {
+				continue
 			}
+			r := s.Verdict
+			switch {
+			case diagnostics && s.Reason != nil:
+				r = *s.Reason
+			case s.ReasonCode != nil:
+				r = *s.ReasonCode
+			}
+			out = append(out, fmt.Sprintf("sentence %d: %s", s.Ordinal+1, r))
 		}
 	}
 	if len(out) == 0 {
@@ -374,29 +440,28 @@ func reasons(p *domain.Paragraph, rev *domain.Revision) []string {
 	return out
 }
 
-var (
-	markerRe = regexp.MustCompile(`\[\s*(F\d+(?:\s*[,;]\s*F\d+)*)\s*\]`)
-	handleRe = regexp.MustCompile(`F\d+`)
-)
-
 // ParseEdited reads an edited paragraph: one sentence per line, citations as
-// [F3] or [F3, F7] markers; lines starting with # are comments.
+// markers ([F3], [F3, F7], [F3–F5]); lines starting with # are comments. A
+// line is cleaned as any sentence is (agents.CleanSentence): its markers
+// become its links and leave its text. Errors name the line.
 func ParseEdited(text string) ([]contract.Sentence, error) {
 	var out []contract.Sentence
-	for _, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(line)
+	for n, line := range strings.Split(text, "\n") {
+		line = textnorm.Clean(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		s := contract.Sentence{Text: line, FactIDs: []string{}}
-		seen := map[string]bool{}
-		for _, m := range markerRe.FindAllStringSubmatch(line, -1) {
-			for _, h := range handleRe.FindAllString(m[1], -1) {
-				if !seen[h] {
-					seen[h] = true
-					s.FactIDs = append(s.FactIDs, h)
-				}
+		s := contract.Sentence{Text: agents.CleanSentence(line), FactIDs: []string{}}
+		for _, h := range textnorm.MarkerHandles(line) {
+			if !strings.HasPrefix(h, domain.FactPrefix) {
+				return nil, domain.Errorf(domain.Invalid, "line %d: [%s] is not a fact; cite facts with markers like [F3]; nothing was changed", n+1, h)
 			}
+			if !slices.Contains(s.FactIDs, h) {
+				s.FactIDs = append(s.FactIDs, h)
+			}
+		}
+		if s.Text == "" {
+			return nil, domain.Errorf(domain.Invalid, "line %d has citation markers but no sentence; write the sentence before them; nothing was changed", n+1)
 		}
 		out = append(out, s)
 	}
@@ -420,22 +485,22 @@ func (s *Service) EditTemplate(ctx context.Context, a Actor, handle string) (str
 		return "", err
 	}
 	for _, f := range allowed {
-		fmt.Fprintf(&b, "# [%s] %s\n", f.Handle, f.Text)
+		if f.State == domain.FactActive {
+			fmt.Fprintf(&b, "# [%s] %s\n", f.Handle, f.Text)
+		}
 	}
 	if rev, err := currentRevision(ctx, tn, p); err == nil {
 		for _, s := range rev.Sentences {
-			text := s.Text
-			if !markerRe.MatchString(text) && len(s.Facts) > 0 {
-				text += " [" + strings.Join(s.Facts, ", ") + "]"
-			}
-			b.WriteString(text + "\n")
+			b.WriteString(RenderSentence(s) + "\n")
 		}
 	}
 	return b.String(), nil
 }
 
 // EditParagraph stores edited sentences as a new revision and queues its
-// verification. Citing a fact outside the paragraph's allowed set is refused.
+// verification. The edit is held to the paragraph's spec as the writer is:
+// only allowed, active facts, every must-use fact cited, the sentence count
+// within length (agents.CheckComposition). A refused edit changes nothing.
 func (s *Service) EditParagraph(ctx context.Context, a Actor, handle, text string, opt JobOptions) (*domain.Paragraph, *domain.Job, error) {
 	sents, err := ParseEdited(text)
 	if err != nil {
@@ -453,14 +518,22 @@ func (s *Service) EditParagraph(ctx context.Context, a Actor, handle, text strin
 		default:
 			return domain.Errorf(domain.Conflict, "%s is %s; wait for its job to finish before editing", p.Handle, p.State)
 		}
-		allowed, _, err := tn.AllowedFacts(ctx, p.ID)
+		allowed, must, err := tn.AllowedFacts(ctx, p.ID)
 		if err != nil {
 			return err
 		}
+		active, err := activeFacts(allowed, must)
+		if err != nil {
+			return domain.Errorf(domain.Invalid, "%s cannot be edited: %s", p.Handle, domain.ErrorMessage(err))
+		}
 		ids := handleToID(allowed)
 		retracted := map[string]bool{}
+		var mustUse []string
 		for _, f := range allowed {
 			retracted[f.Handle] = f.State == domain.FactRetracted
+			if must[f.ID] {
+				mustUse = append(mustUse, f.Handle)
+			}
 		}
 		var ns []store.NewSentence
 		for i, st := range sents {
@@ -468,14 +541,21 @@ func (s *Service) EditParagraph(ctx context.Context, a Actor, handle, text strin
 			for _, h := range st.FactIDs {
 				id, ok := ids[h]
 				if !ok {
-					return domain.Errorf(domain.Invalid, "line %d cites %s, which is not among %s's allowed facts; allowed: %s", i+1, h, p.Handle, handles(allowed))
+					return domain.Errorf(domain.Invalid, "sentence %d cites %s, which is not among %s's allowed facts; allowed: %s", i+1, h, p.Handle, handles(allowed))
 				}
 				if retracted[h] {
-					return domain.Errorf(domain.Invalid, "line %d cites %s, which has been retracted; cite another allowed fact", i+1, h)
+					return domain.Errorf(domain.Invalid, "sentence %d cites %s, which has been retracted; cite another allowed fact", i+1, h)
 				}
 				n.FactIDs = append(n.FactIDs, id)
 			}
 			ns = append(ns, n)
+		}
+		sp, err := loadSpec(p)
+		if err != nil {
+			return err
+		}
+		if err := agents.CheckComposition(sents, mustUse, specLength(sp), len(active)); err != nil {
+			return domain.Errorf(domain.Invalid, "the edit breaks %s's spec: %v; nothing was changed", p.Handle, err)
 		}
 		if _, err := tn.AddRevision(ctx, p.ID, domain.RevEdit, nil, ns); err != nil {
 			return err
@@ -553,7 +633,8 @@ func (s *Service) TraceParagraph(ctx context.Context, a Actor, handle string, di
 			for j := range tr.Revisions[i].Sentences {
 				st := &tr.Revisions[i].Sentences[j]
 				if !shown || st.Verdict != domain.VerdictSupported {
-					st.Text = withheld
+					// The reason may quote the sentence; its code may not.
+					st.Text, st.Reason = withheld, nil
 					tr.Redacted = true
 				}
 			}

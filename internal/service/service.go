@@ -151,8 +151,6 @@ type Actor struct {
 	TraceID string
 }
 
-func strPtr(s string) *string { return &s }
-
 // jobError classifies a handler's error for the job engine: provider
 // failures that retrying cannot fix end the job at once.
 func jobError(err error) error {

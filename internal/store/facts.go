@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"github.com/opusblocks/opus/internal/domain"
+	"github.com/opusblocks/opus/internal/textnorm"
 )
 
 const factSelect = `SELECT f.id, f.seq, f.origin, f.document_id, d.seq AS doc_seq, f.page, f.quote, f.text, f.kind,
@@ -23,6 +24,9 @@ func withFactHandles(f *domain.Fact) {
 // with the same text key (then it returns false): replaying an extraction
 // after a crash adds nothing twice.
 func (t *Tenant) InsertFact(ctx context.Context, f *domain.Fact, textKey string) (bool, error) {
+	if err := checkShownText("fact text", f.Text); err != nil {
+		return false, err
+	}
 	if f.DocumentID != nil {
 		var n int
 		if err := t.get(ctx, &n, `SELECT count(*) FROM facts WHERE owner_id = ? AND document_id = ? AND text_key = ?`, t.owner, *f.DocumentID, textKey); err != nil {
@@ -139,10 +143,41 @@ func searchTerms(q string) []string {
 }
 
 // RetractFact marks an active fact retracted; facts are never edited in place.
-func (t *Tenant) RetractFact(ctx context.Context, factID string) error {
-	_, err := t.exec(ctx, `UPDATE facts SET state = ?, retracted_at = ? WHERE owner_id = ? AND id = ? AND state = ?`,
-		domain.FactRetracted, domain.Now(), t.owner, factID, domain.FactActive)
-	return err
+//
+// Every paragraph whose current revision cites the fact and that is
+// verified or rejected becomes stale; their handles are returned. One whose
+// job still runs is settled when the job ends (SettleParagraph): the fact's
+// row lock, taken here first, orders this against it on Postgres — a settle
+// that locked the fact first has committed before the citing paragraphs are
+// read here.
+func (t *Tenant) RetractFact(ctx context.Context, factID string) ([]string, error) {
+	if _, err := t.exec(ctx, `UPDATE facts SET state = ?, retracted_at = ? WHERE owner_id = ? AND id = ? AND state = ?`,
+		domain.FactRetracted, domain.Now(), t.owner, factID, domain.FactActive); err != nil {
+		return nil, err
+	}
+	ids, err := t.ParagraphsCitingFact(ctx, factID)
+	if err != nil {
+		return nil, err
+	}
+	var seq int64
+	if err := t.get(ctx, &seq, `SELECT seq FROM facts WHERE owner_id = ? AND id = ?`, t.owner, factID); err != nil {
+		return nil, err
+	}
+	var stale []string
+	for _, id := range ids {
+		p, err := t.ParagraphByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if p.State != domain.ParaVerified && p.State != domain.ParaRejected {
+			continue
+		}
+		if err := t.SetParagraphState(ctx, id, domain.ParaStale, staleReason([]string{domain.Handle(domain.FactPrefix, seq)})); err != nil {
+			return nil, err
+		}
+		stale = append(stale, p.Handle)
+	}
+	return stale, nil
 }
 
 // CountFacts counts the owner's facts of a document by state.
@@ -150,4 +185,15 @@ func (t *Tenant) CountFacts(ctx context.Context, docID, state string) (int, erro
 	var n int
 	err := t.get(ctx, &n, `SELECT count(*) FROM facts WHERE owner_id = ? AND document_id = ? AND state = ?`, t.owner, docID, state)
 	return n, err
+}
+
+// checkShownText refuses to store text that would be shown otherwise than
+// it was judged: every fact text and sentence is stored clean (NFC, no
+// controls or invisible characters, no citation markers), so the bytes a
+// guard or verifier saw are the bytes a reader sees.
+func checkShownText(what, s string) error {
+	if s == "" || textnorm.Clean(s) != s || textnorm.StripMarkers(s) != s {
+		return domain.Errorf(domain.Internal, "%s %q is not in clean form (a bug: clean it with agents.CleanSentence before storing)", what, s)
+	}
+	return nil
 }

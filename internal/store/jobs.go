@@ -166,3 +166,43 @@ func (t *Tenant) ActiveJobFor(ctx context.Context, kind, targetID string) (*doma
 	j := r.job()
 	return &j, nil
 }
+
+// UpdateActiveJob records a job's new state only while the job is still
+// queued or running, and reports whether it did. A job that was cancelled
+// (or finished) meanwhile keeps its state, whichever process cancelled it:
+// on Postgres the row lock makes a concurrent cancel and this update take
+// turns, and the second sees the first's state.
+func (t *Tenant) UpdateActiveJob(ctx context.Context, jobID string, u JobUpdate) (bool, error) {
+	now := domain.Now()
+	var finished *domain.Time
+	if u.Finished {
+		finished = &now
+	}
+	q := `UPDATE jobs SET state = ?, attempt = ?, error = ?, lease_until = ?, finished_at = ?, updated_at = ?`
+	args := []any{u.State, u.Attempt, u.Error, u.LeaseUntil, finished, now}
+	if u.RunAfter != nil {
+		q += `, run_after = ?`
+		args = append(args, *u.RunAfter)
+	}
+	q += ` WHERE owner_id = ? AND id = ? AND state IN ('queued', 'running')`
+	args = append(args, t.owner, jobID)
+	res, err := t.exec(ctx, q, args...)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, wrapDB(err)
+}
+
+// RequeueFinishedJob puts a failed or cancelled job back in the queue with
+// no attempts made, and reports whether it was failed or cancelled.
+func (t *Tenant) RequeueFinishedJob(ctx context.Context, jobID string) (bool, error) {
+	now := domain.Now()
+	res, err := t.exec(ctx, `UPDATE jobs SET state = ?, attempt = 0, lease_until = NULL, finished_at = NULL, run_after = ?, updated_at = ?
+		WHERE owner_id = ? AND id = ? AND state IN ('failed', 'cancelled')`, domain.JobQueued, now, now, t.owner, jobID)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, wrapDB(err)
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 
 	"github.com/opusblocks/opus/internal/domain"
 )
@@ -78,8 +79,13 @@ func (t *Tenant) Paragraphs(ctx context.Context) ([]domain.Paragraph, error) {
 	return out, nil
 }
 
-// SetParagraphState records a paragraph's state (and error text for failures).
+// SetParagraphState records a paragraph's state (and error text for
+// failures). It cannot mark a paragraph verified: only SettleParagraph
+// can, after checking the stored sentences and their facts.
 func (t *Tenant) SetParagraphState(ctx context.Context, paraID, state string, errText *string) error {
+	if state == domain.ParaVerified {
+		return domain.Errorf(domain.Internal, "a paragraph becomes verified only through SettleParagraph")
+	}
 	_, err := t.exec(ctx, `UPDATE paragraphs SET state = ?, error = ?, updated_at = ? WHERE owner_id = ? AND id = ?`,
 		state, errText, domain.Now(), t.owner, paraID)
 	return err
@@ -118,6 +124,7 @@ type NewSentence struct {
 	FactIDs       []string // internal fact ids, each in the paragraph's allowed set
 	Verdict       string
 	Reason        string
+	ReasonCode    string // see domain.Sentence.ReasonCode
 	VerifierRunID *string
 }
 
@@ -138,14 +145,15 @@ func (t *Tenant) AddRevision(ctx context.Context, paraID, origin string, runID *
 		revID, paraID, n, origin, runID, domain.Now()); err != nil {
 		return 0, err
 	}
+	for _, s := range sentences {
+		if err := checkShownText("sentence", s.Text); err != nil {
+			return 0, err
+		}
+	}
 	for i, s := range sentences {
 		sid := NewID()
-		var reason *string
-		if s.Reason != "" {
-			reason = &s.Reason
-		}
-		if _, err := t.exec(ctx, `INSERT INTO sentences (id, revision_id, paragraph_id, ordinal, text, verdict, reason, verifier_run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			sid, revID, paraID, i, s.Text, s.Verdict, reason, s.VerifierRunID); err != nil {
+		if _, err := t.exec(ctx, `INSERT INTO sentences (id, revision_id, paragraph_id, ordinal, text, verdict, reason, reason_code, verifier_run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			sid, revID, paraID, i, s.Text, s.Verdict, nullable(s.Reason), nullable(s.ReasonCode), s.VerifierRunID); err != nil {
 			return 0, err
 		}
 		for _, fid := range s.FactIDs {
@@ -169,7 +177,7 @@ func (t *Tenant) Revisions(ctx context.Context, paraID string) ([]domain.Revisio
 		return nil, err
 	}
 	var sents []domain.Sentence
-	if err := t.selectAll(ctx, &sents, `SELECT s.id, s.revision_id, s.ordinal, s.text, s.verdict, s.reason, s.verifier_run_id FROM sentences s
+	if err := t.selectAll(ctx, &sents, `SELECT s.id, s.revision_id, s.ordinal, s.text, s.verdict, s.reason, s.reason_code, s.verifier_run_id FROM sentences s
 		JOIN paragraphs p ON p.id = s.paragraph_id WHERE p.owner_id = ? AND p.id = ? ORDER BY s.ordinal`, t.owner, paraID); err != nil {
 		return nil, err
 	}
@@ -237,6 +245,7 @@ type Verdict struct {
 	Ordinal       int
 	Verdict       string
 	Reason        string
+	ReasonCode    string
 	VerifierRunID *string
 }
 
@@ -247,15 +256,91 @@ func (t *Tenant) SetVerdicts(ctx context.Context, paraID string, n int, vs []Ver
 		return err
 	}
 	for _, v := range vs {
-		var reason *string
-		if v.Reason != "" {
-			reason = &v.Reason
-		}
-		if _, err := t.exec(ctx, `UPDATE sentences SET verdict = ?, reason = ?, verifier_run_id = ?
+		if _, err := t.exec(ctx, `UPDATE sentences SET verdict = ?, reason = ?, reason_code = ?, verifier_run_id = ?
 			WHERE paragraph_id = ? AND ordinal = ? AND revision_id = (SELECT id FROM revisions WHERE paragraph_id = ? AND n = ?)`,
-			v.Verdict, reason, v.VerifierRunID, paraID, v.Ordinal, paraID, n); err != nil {
+			v.Verdict, nullable(v.Reason), nullable(v.ReasonCode), v.VerifierRunID, paraID, v.Ordinal, paraID, n); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// SettleParagraph decides, in the transaction that records it, the state a
+// paragraph ends in once its current revision has verdicts, from what the
+// database holds rather than from what the caller believes:
+//
+//   - stale, when a sentence links a fact that is retracted by now;
+//   - verified, when the revision has sentences and every one is supported
+//     and links at least one fact (contract §1, §4);
+//   - rejected otherwise.
+//
+// The linked facts are read with a share lock on Postgres, so a concurrent
+// retraction either commits first and is seen here, or waits for this
+// transaction and then finds the verified paragraph to make stale
+// (RetractFact). SQLite transactions are serialised already.
+func (t *Tenant) SettleParagraph(ctx context.Context, paraID string) (string, error) {
+	p, err := t.ParagraphByID(ctx, paraID)
+	if err != nil {
+		return "", err
+	}
+	if p.CurrentRevision == nil {
+		return "", domain.Errorf(domain.Internal, "%s has no revision to settle", p.Handle)
+	}
+	lock := ""
+	if t.d == Postgres {
+		lock = " FOR SHARE"
+	}
+	// Every linked fact is locked, not only retracted ones: a row the
+	// filter skipped would not be waited for.
+	var linked []struct {
+		Seq   int64  `db:"seq"`
+		State string `db:"state"`
+	}
+	if err := t.selectAll(ctx, &linked, `SELECT f.seq, f.state FROM facts f WHERE f.owner_id = ? AND f.id IN (
+		SELECT l.fact_id FROM sentence_fact_links l JOIN sentences s ON s.id = l.sentence_id
+		JOIN revisions r ON r.id = s.revision_id WHERE r.paragraph_id = ? AND r.n = ?)
+		ORDER BY f.seq`+lock, t.owner, paraID, *p.CurrentRevision); err != nil {
+		return "", err
+	}
+	var retracted []string
+	for _, f := range linked {
+		if f.State != domain.FactActive {
+			retracted = append(retracted, domain.Handle(domain.FactPrefix, f.Seq))
+		}
+	}
+	if len(retracted) > 0 {
+		return domain.ParaStale, t.SetParagraphState(ctx, paraID, domain.ParaStale, staleReason(retracted))
+	}
+	var c struct {
+		Sentences   int `db:"sentences"`
+		Unsupported int `db:"unsupported"`
+		Unlinked    int `db:"unlinked"`
+	}
+	if err := t.get(ctx, &c, `SELECT count(*) AS sentences,
+		coalesce(sum(CASE WHEN s.verdict <> 'supported' THEN 1 ELSE 0 END), 0) AS unsupported,
+		coalesce(sum(CASE WHEN NOT EXISTS (SELECT 1 FROM sentence_fact_links l WHERE l.sentence_id = s.id) THEN 1 ELSE 0 END), 0) AS unlinked
+		FROM sentences s JOIN revisions r ON r.id = s.revision_id WHERE r.paragraph_id = ? AND r.n = ?`, paraID, *p.CurrentRevision); err != nil {
+		return "", err
+	}
+	state := domain.ParaRejected
+	if c.Sentences > 0 && c.Unsupported == 0 && c.Unlinked == 0 {
+		state = domain.ParaVerified
+	}
+	_, err = t.exec(ctx, `UPDATE paragraphs SET state = ?, error = NULL, updated_at = ? WHERE owner_id = ? AND id = ?`,
+		state, domain.Now(), t.owner, paraID)
+	return state, err
+}
+
+// staleReason is the error text of a paragraph made stale by retractions.
+func staleReason(handles []string) *string {
+	s := "cites retracted fact " + strings.Join(handles, ", ")
+	return &s
+}
+
+// nullable stores "" as NULL.
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
