@@ -68,7 +68,9 @@ func TestKilledExtractionResumesWithoutDuplicates(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills real processes; run without -short")
 	}
-	const paper = "../../../shared/corpus/pdf/pysample_GeoTopo.pdf"
+	// The largest test PDF: its extraction (~0.5 s) outlasts the 10-410 ms
+	// kill window, where a smaller paper's would often finish first.
+	const paper = "../../testdata/pdf/pysample_GeoTopo.pdf"
 
 	clean := t.TempDir()
 	runOK(t, clean, "doc", "add", paper)

@@ -14,8 +14,10 @@ import (
 )
 
 // BenchmarkOfflineExtract measures fact extraction (offline librarian plus
-// anchoring checks) over the page texts of the whole corpus, reporting
-// facts/s and pages/s. PDF text extraction is done once, outside the timer.
+// anchoring checks) over the page texts of the papers of testdata/pdf, or
+// of the whole corpus when OPUS_CORPUS names it (absolute, or relative to
+// the repository root), reporting facts/s and pages/s. PDF text extraction
+// is done once, outside the timer.
 func BenchmarkOfflineExtract(b *testing.B) {
 	ctx := context.Background()
 	ex, err := pdftext.New(ctx, pdftext.Options{CacheDir: filepath.Join(os.TempDir(), "opus-test-cache", "opus", "wazero")})
@@ -23,7 +25,14 @@ func BenchmarkOfflineExtract(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer ex.Close()
-	paths, _ := filepath.Glob("../../../shared/corpus/pdf/*.pdf")
+	dir := "../../testdata/pdf"
+	if c := os.Getenv("OPUS_CORPUS"); c != "" {
+		dir = c
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join("../..", dir)
+		}
+	}
+	paths, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
 	var docs [][]string
 	pages := 0
 	for _, p := range paths {
@@ -42,8 +51,9 @@ func BenchmarkOfflineExtract(b *testing.B) {
 		pages += len(pp)
 	}
 	if len(docs) == 0 {
-		b.Skip("corpus not found")
+		b.Fatalf("no paper in %s", dir)
 	}
+	b.Logf("%d papers, %d pages of %s", len(docs), pages, dir)
 	a := &agents.Agents{Provider: offline.New(), Model: offline.Model, Prompts: prompts.Versions()}
 	facts := 0
 	b.ResetTimer()

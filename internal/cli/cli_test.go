@@ -16,7 +16,9 @@ import (
 	"github.com/opusblocks/opus/internal/store/storetest"
 )
 
-const corpus = "../../../shared/corpus/pdf/"
+// testPDFs are the repository's own test PDFs (MANIFEST.tsv there gives
+// each one's source, licence and sha256).
+const testPDFs = "../../testdata/pdf/"
 
 // env is one user's machine: a fresh OPUS_HOME and config directory.
 type env struct {
@@ -150,10 +152,10 @@ func TestBadInputsStoreNothing(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(e.home, "config", "opus", "config.yaml"), []byte("limits:\n  upload_mb: 1\n"), 0o600))
 
 	cases := []string{
-		corpus + "bad_encrypted-userpw.pdf",
-		corpus + "bad_scanned-jbig2-notext.pdf",
-		corpus + "bad_zero-pages.pdf",
-		corpus + "bad_truncated.pdf",
+		testPDFs + "bad_encrypted-userpw.pdf",
+		testPDFs + "bad_scanned-jbig2-notext.pdf",
+		testPDFs + "bad_zero-pages.pdf",
+		testPDFs + "bad_truncated-multicolumn.pdf",
 		notPDF, empty, fakePDF, big, filepath.Join(e.home, "missing.pdf"),
 	}
 	for _, path := range cases {
@@ -172,13 +174,13 @@ func TestBadInputsStoreNothing(t *testing.T) {
 	assert.Empty(t, blobs, "no blob is left behind")
 
 	// These two are only "bad-ish": they must be read.
-	e.ok("doc", "add", corpus+"bad_encrypted-ownerpw-aes256.pdf")
-	e.ok("doc", "add", corpus+"bad_broken-xref.pdf")
+	e.ok("doc", "add", testPDFs+"bad_encrypted-ownerpw-aes256.pdf")
+	e.ok("doc", "add", testPDFs+"bad_broken-xref-multicolumn.pdf")
 	var d struct {
 		Pages int `json:"pages"`
 	}
 	e.json(&d, "doc", "show", "D2")
-	assert.Equal(t, 13, d.Pages)
+	assert.Equal(t, 3, d.Pages)
 }
 
 func TestSpecErrorsNameTheFieldAndCreateNothing(t *testing.T) {
@@ -327,7 +329,7 @@ func TestDetachedJobRunsOnWaitAndJobsCommands(t *testing.T) {
 	}
 
 	// A queued job can be cancelled; its document then reads failed.
-	e.ok("doc", "add", corpus+"grobid_gadr.pdf")
+	e.ok("doc", "add", testPDFs+"pysample_multicolumn.pdf")
 	e.json(&j, "facts", "extract", "D2", "--detach")
 	e.json(&j, "jobs", "cancel", j.ID)
 	assert.Equal(t, "cancelled", j.State)
@@ -338,7 +340,7 @@ func TestDetachedJobRunsOnWaitAndJobsCommands(t *testing.T) {
 func TestDocRemove(t *testing.T) {
 	e := newEnv(t)
 	e.ok("doc", "add", "../../testdata/pdf/cermine_test2.pdf")
-	e.ok("doc", "add", corpus+"grobid_gadr.pdf")
+	e.ok("doc", "add", testPDFs+"pysample_multicolumn.pdf")
 	e.ok("facts", "extract", "D1")
 	e.ok("para", "generate", e.writeFile("spec.yaml", "section: results\nintent: x\nfacts: [F1, F2]\n"))
 	r := e.run("doc", "rm", "D1")
@@ -350,7 +352,7 @@ func TestDocRemove(t *testing.T) {
 	assert.Equal(t, 3, r.code)
 	blobs, _ := filepath.Glob(filepath.Join(e.home, "data", "blobs", "*", "*"))
 	assert.Len(t, blobs, 1, "the removed document's blob is gone, D1's stays")
-	e.ok("doc", "add", corpus+"grobid_gadr.pdf") // can be added again
+	e.ok("doc", "add", testPDFs+"pysample_multicolumn.pdf") // can be added again
 }
 
 func TestEditInEditor(t *testing.T) {

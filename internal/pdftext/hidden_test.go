@@ -120,9 +120,11 @@ func TestMixedLayers(t *testing.T) {
 	assert.Equal(t, 1, res.OCRPages)
 }
 
-// TestScannedPaperWithOCRLayer: the corpus's ABBYY-OCRed journal page.
+// TestScannedPaperWithOCRLayer: the corpus's ABBYY-OCRed journal page. Its
+// licence does not let it be copied into testdata/pdf; TestOCRLayerKept
+// checks a generated OCR page on every run.
 func TestScannedPaperWithOCRLayer(t *testing.T) {
-	res, err := shared.Extract(t.Context(), readCorpus(t, "grobid_ZFN-A-054.pdf"))
+	res, err := shared.Extract(t.Context(), readPDF(t, corpusDir(t), "grobid_ZFN-A-054.pdf"))
 	require.NoError(t, err)
 	assert.Equal(t, LayerOCR, res.TextLayer)
 	assert.Equal(t, 2, res.OCRPages)
@@ -132,7 +134,7 @@ func TestScannedPaperWithOCRLayer(t *testing.T) {
 // TestWhiteMarkerInRealPaper: PLOS prints "a1111111111" in white on the
 // first page; it is not text a reader sees.
 func TestWhiteMarkerInRealPaper(t *testing.T) {
-	pages, err := shared.Pages(t.Context(), readCorpus(t, "sciparse_e4faf2c1.pdf"))
+	pages, err := shared.Pages(t.Context(), readTestPDF(t, "sciparse_e4faf2c1.pdf"))
 	require.NoError(t, err)
 	assert.NotContains(t, pages[0], "a1111111111")
 	assert.Contains(t, pages[0], "PLOS")
@@ -141,7 +143,7 @@ func TestWhiteMarkerInRealPaper(t *testing.T) {
 // TestFreshInstanceEveryFewPages: reading a long PDF in several PDFium
 // instances (to bound go-pdfium's page object handles) changes no text.
 func TestFreshInstanceEveryFewPages(t *testing.T) {
-	pdf := readCorpus(t, "pysample_GeoTopo.pdf")
+	pdf := readTestPDF(t, "pysample_GeoTopo.pdf")
 	want, err := shared.Extract(t.Context(), pdf)
 	require.NoError(t, err)
 	e, err := New(t.Context(), Options{CacheDir: filepath.Join(os.TempDir(), "opus-pdftext-test", "wazero")})

@@ -9,20 +9,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"runtime"
+	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/klippa-app/go-pdfium"
 	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
 	"github.com/klippa-app/go-pdfium/references"
 	"github.com/klippa-app/go-pdfium/requests"
-	"github.com/klippa-app/go-pdfium/webassembly"
 	"github.com/tetratelabs/wazero"
-	"github.com/tetratelabs/wazero/api"
-	"github.com/tetratelabs/wazero/experimental"
 )
 
 // Sentinel errors; Pages wraps them with detail, so test with errors.Is.
@@ -52,24 +49,43 @@ const headerWindow = 1024
 type Options struct {
 	CacheDir string // wazero compilation cache dir; "" = no disk cache. Callers pass os.UserCacheDir()/opus/wazero.
 	MaxPages int    // 0 = default 2000; more pages -> ErrTooManyPages
+	// Progress, if set, is told in a short line (no newline) before slow
+	// work that makes an Extract wait: preparing PDFium on the first run
+	// (cold CacheDir; ~0.5 s, and small PDFs read slower), compiling it (a
+	// few seconds; on the first run only for a PDF of more than a few
+	// pages, or on every run without CacheDir). At most once per message
+	// and Extractor, from the goroutine of the Extract that waits, with the
+	// Extractor's engine lock held: it must not call the Extractor.
+	Progress func(msg string)
 }
 
 // Extractor turns PDF bytes into page text. It is safe for concurrent use;
-// each running Pages call gets its own PDFium instance, up to a small limit.
+// each running Extract reads its pages in one or more PDFium instances of a
+// small pool (one per core, at most 4), as many as are free.
 type Extractor struct {
 	maxPages         int
 	pagesPerInstance int                     // pages read in one PDFium instance
+	docInstances     int                     // per document; 0 = as many as the pool has
+	poolInstances    int                     // per engine; 0 = poolSize's default
+	extraInstances   atomic.Int64            // instances a document took beside its first (for tests)
+	cacheDir         string                  // absolute; "" without Options.CacheDir
 	cache            wazero.CompilationCache // nil without Options.CacheDir
+	progress         func(string)
 
-	// mu is held shared by Pages and exclusively by Close, so Close waits
+	// mu is held shared by Extract and exclusively by Close, so Close waits
 	// for running extractions instead of pulling PDFium from under them.
 	mu     sync.RWMutex
 	closed bool
 
-	// The pool is started on first use: compiling PDFium costs ~4 s without a
-	// warm cache, and most opus commands never read a PDF.
-	poolMu sync.Mutex
-	pool   pdfium.Pool
+	// Engines are started on first use (see engine.go): most opus commands
+	// never read a PDF.
+	poolMu      sync.Mutex
+	fast        *engine // compiled
+	slow        *engine // interpreter, while the cache is cold
+	interpreted int     // pages read by slow
+	spawned     bool    // a background compile was started
+	background  bool    // this process is the background compile
+	said        map[string]bool
 }
 
 // New returns an Extractor. It is cheap: PDFium is loaded on the first Pages call.
@@ -77,16 +93,21 @@ func New(ctx context.Context, opt Options) (*Extractor, error) {
 	if opt.MaxPages < 0 {
 		return nil, fmt.Errorf("pdftext: MaxPages must not be negative (got %d)", opt.MaxPages)
 	}
-	e := &Extractor{maxPages: opt.MaxPages, pagesPerInstance: defaultPagesPerInstance}
+	e := &Extractor{maxPages: opt.MaxPages, pagesPerInstance: defaultPagesPerInstance,
+		progress: opt.Progress, said: map[string]bool{}}
 	if e.maxPages == 0 {
 		e.maxPages = defaultMaxPages
 	}
 	if opt.CacheDir != "" {
-		c, err := wazero.NewCompilationCacheWithDir(opt.CacheDir)
+		dir, err := filepath.Abs(opt.CacheDir) // the background compile may run elsewhere
 		if err != nil {
 			return nil, fmt.Errorf("pdftext: compilation cache %s: %w", opt.CacheDir, err)
 		}
-		e.cache = c
+		c, err := wazero.NewCompilationCacheWithDir(dir)
+		if err != nil {
+			return nil, fmt.Errorf("pdftext: compilation cache %s: %w", opt.CacheDir, err)
+		}
+		e.cacheDir, e.cache = dir, c
 	}
 	return e, nil
 }
@@ -100,8 +121,10 @@ func (e *Extractor) Close() error {
 	}
 	e.closed = true
 	var errs []error
-	if e.pool != nil {
-		errs = append(errs, e.pool.Close())
+	for _, g := range []*engine{e.fast, e.slow} {
+		if g != nil {
+			errs = append(errs, g.pool.Close())
+		}
 	}
 	if e.cache != nil {
 		errs = append(errs, e.cache.Close(context.Background()))
@@ -109,37 +132,15 @@ func (e *Extractor) Close() error {
 	return errors.Join(errs...)
 }
 
+// startPool starts the compiled engine and returns its pool.
 func (e *Extractor) startPool() (pdfium.Pool, error) {
 	e.poolMu.Lock()
 	defer e.poolMu.Unlock()
-	if e.pool != nil {
-		return e.pool, nil
-	}
-	rc := wazero.NewRuntimeConfig().
-		// The bundled PDFium lowers setjmp/longjmp to wasm exceptions.
-		WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling)
-	// WithCloseOnContextDone is left off on purpose: it made extraction 2.5x
-	// slower; cancellation is checked between pages instead.
-	if e.cache != nil {
-		rc = rc.WithCompilationCache(e.cache)
-	}
-	p, err := webassembly.Init(webassembly.Config{
-		Context:       context.Background(), // outlives any one call
-		MaxTotal:      min(runtime.GOMAXPROCS(0), 4),
-		FSConfig:      wazero.NewFSConfig(), // empty: PDFium must not see the host
-		RuntimeConfig: rc,
-		// PDFium must never write into opus's output (--json is a contract).
-		Stdout: io.Discard,
-		Stderr: io.Discard,
-		// ReuseWorkers stays false: a fresh instance per document costs ~6% of
-		// extraction time and frees the memory a big PDF grew, and whatever
-		// state a failed call left behind.
-	})
+	g, err := e.startCompiled(context.Background())
 	if err != nil {
-		return nil, fmt.Errorf("pdftext: start PDFium: %w", err)
+		return nil, err
 	}
-	e.pool = p
-	return p, nil
+	return g.pool, nil
 }
 
 // Result is the text of a PDF.
@@ -187,11 +188,16 @@ func (e *Extractor) Extract(ctx context.Context, pdf []byte) (res *Result, err e
 	if e.closed {
 		return nil, errors.New("pdftext: extractor is closed")
 	}
-	pool, err := e.startPool()
+	g, slow, err := e.acquire(ctx)
 	if err != nil {
 		return nil, err
 	}
-	o, err := open(ctx, pool, &pdf)
+	defer func() {
+		if g != nil {
+			e.release(g)
+		}
+	}()
+	o, h, err := e.start(ctx, g, &pdf)
 	if err != nil {
 		return nil, err
 	}
@@ -199,6 +205,7 @@ func (e *Extractor) Extract(ctx context.Context, pdf []byte) (res *Result, err e
 		if o != nil {
 			o.close()
 		}
+		h.stop()
 	}()
 
 	count, err := o.inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: o.doc})
@@ -212,34 +219,40 @@ func (e *Extractor) Extract(ctx context.Context, pdf []byte) (res *Result, err e
 	case n > e.maxPages:
 		return nil, fmt.Errorf("%w (%d, limit %d); split it first (e.g. qpdf --split-pages)", ErrTooManyPages, n, e.maxPages)
 	}
-
-	res = &Result{Pages: make([]string, n), TextLayer: LayerText}
-	letters, visiblePages := 0, 0
-	for i := range res.Pages {
-		// The only cancellation point while PDFium works: a page takes
-		// milliseconds (see WithCloseOnContextDone above).
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if i > 0 && i%e.pagesPerInstance == 0 {
-			// go-pdfium keeps a handle (~150 bytes) for every page object
-			// it hands out until its instance closes, and visible.go asks
-			// for all of them: a fresh instance bounds that on long PDFs.
+	if slow {
+		if e.interpret(n) {
+			// After the pages: on 2 cores a compile alongside would halve
+			// the interpreter's speed.
+			defer e.compileInBackground()
+		} else {
 			o.close()
-			if o, err = open(ctx, pool, &pdf); err != nil {
+			o = nil
+			h.stop()
+			h = nil
+			e.release(g)
+			if g, err = e.compiled(ctx); err != nil {
+				g = nil
+				return nil, err
+			}
+			if o, h, err = e.start(ctx, g, &pdf); err != nil {
 				return nil, err
 			}
 		}
-		raw, ocr, err := pageText(o.inst, o.doc, i)
-		if err != nil {
-			return nil, damaged(fmt.Sprintf("cannot read page %d", i+1), err)
-		}
-		page := clean(raw)
-		res.Pages[i] = page
-		k := countLetters(page)
+	}
+
+	r := e.readPages(ctx, g, o, &pdf, n, h)
+	o = nil // readPages closed it
+	if r.err != nil {
+		return nil, r.err
+	}
+	res = &Result{Pages: make([]string, n), TextLayer: LayerText}
+	letters, visiblePages := 0, 0
+	for i, p := range r.out {
+		res.Pages[i] = p.text
+		k := countLetters(p.text)
 		letters += k
 		switch {
-		case ocr:
+		case p.ocr:
 			res.OCRPages++
 		case k >= minLettersPerPage:
 			visiblePages++
@@ -254,31 +267,235 @@ func (e *Extractor) Extract(ctx context.Context, pdf []byte) (res *Result, err e
 	return res, nil
 }
 
-// opened is a PDF opened in an instance of the pool.
+// pageRun reads the pages of one document in one or more PDFium instances,
+// each with the document open: a page's text depends on that page alone,
+// so the text is the same however the pages are shared out.
+type pageRun struct {
+	ctx         context.Context
+	eng         *engine
+	pdf         *[]byte
+	perInstance int
+	next        atomic.Int64 // the next page to claim
+	out         []pageOut
+	mu          sync.Mutex
+	failedAt    int // the lowest page that failed, len(out) if none
+	err         error
+}
+
+type pageOut struct {
+	text string
+	ocr  bool
+}
+
+// readPages reads the n pages of o's document, o's instance taking pages
+// in turn with h's and as many other free instances as help; it closes o.
+// An error is that of the lowest page that failed, as in a page-by-page
+// read.
+func (e *Extractor) readPages(ctx context.Context, g *engine, o *opened, pdf *[]byte, n int, h *helper) *pageRun {
+	r := &pageRun{ctx: ctx, eng: g, pdf: pdf, perInstance: e.pagesPerInstance, out: make([]pageOut, n), failedAt: n}
+	// Another instance costs about what a page does (~7 ms of CPU: a fresh
+	// instance and the PDF opened again), so it must take two or more; but
+	// h is made already.
+	extra := (n - 1) / 2
+	if h != nil && n > 1 {
+		extra = max(extra, 1)
+	}
+	if e.docInstances > 0 {
+		extra = min(extra, e.docInstances-1)
+	}
+	if h != nil {
+		if extra > 0 {
+			h.help(r)
+			extra--
+		} else {
+			h.help(nil)
+		}
+	}
+	var wg sync.WaitGroup
+	// Only free instances: under concurrent calls each reads alone.
+	for ; extra > 0 && g.reserve(); extra-- {
+		more := e.helper(ctx, g, pdf)
+		more.help(r)
+		wg.Go(more.wait)
+	}
+	r.work(o)
+	wg.Wait()
+	if h != nil {
+		h.wait()
+	}
+	return r
+}
+
+// helper is an instance of its own with the PDF open, ready to take pages.
+type helper struct {
+	run  chan *pageRun // what to help with; nil: nothing
+	once sync.Once
+	done chan struct{}
+}
+
+// startHelper starts a helper if an instance is free and the Extractor may
+// read a document in more than one.
+func (e *Extractor) startHelper(ctx context.Context, g *engine, pdf *[]byte) *helper {
+	if e.docInstances == 1 || !g.reserve() {
+		return nil
+	}
+	return e.helper(ctx, g, pdf)
+}
+
+// helper starts a helper on a token taken from g.
+func (e *Extractor) helper(ctx context.Context, g *engine, pdf *[]byte) *helper {
+	h := &helper{run: make(chan *pageRun, 1), done: make(chan struct{})}
+	go func() {
+		defer close(h.done)
+		defer func() { _ = recover() }() // the first instance reads on; work recovers its own
+		inst, err := g.instance(ctx)
+		if err != nil {
+			return // the first instance reads on
+		}
+		doc, err := inst.OpenDocument(&requests.OpenDocument{File: pdf})
+		if err != nil {
+			g.put(inst)
+			return
+		}
+		o := &opened{eng: g, inst: inst, doc: doc.Document}
+		if r := <-h.run; r != nil {
+			e.extraInstances.Add(1)
+			r.work(o)
+		} else {
+			o.close()
+		}
+	}()
+	return h
+}
+
+// help gives the helper its pages (once; nil: none).
+func (h *helper) help(r *pageRun) {
+	h.once.Do(func() { h.run <- r })
+}
+
+// wait waits for the helper to be done.
+func (h *helper) wait() { <-h.done }
+
+// stop tells a helper not given pages that there are none, and waits for it.
+func (h *helper) stop() {
+	if h != nil {
+		h.help(nil)
+		h.wait()
+	}
+}
+
+// work reads claimed pages in o's instance until none are left, and closes o.
+func (r *pageRun) work(o *opened) {
+	i := -1
+	defer func() {
+		if p := recover(); p != nil {
+			r.fail(max(i, 0), fmt.Errorf("pdftext: PDFium failed: %s", oneLine(fmt.Sprint(p))))
+		}
+		if o != nil {
+			o.close()
+		}
+	}()
+	read := 0
+	for {
+		var ok bool
+		if i, ok = r.claim(); !ok {
+			return
+		}
+		// The only cancellation point while PDFium works: a page takes
+		// milliseconds (see WithCloseOnContextDone in engine.go).
+		if err := r.ctx.Err(); err != nil {
+			r.fail(i, err)
+			return
+		}
+		if read == r.perInstance {
+			// go-pdfium keeps a handle (~150 bytes) for every page object
+			// it hands out until its instance closes, and visible.go asks
+			// for all of them: a fresh instance bounds that on long PDFs.
+			o.close()
+			var err error
+			if o, err = open(r.ctx, r.eng, r.pdf); err != nil {
+				r.fail(i, err)
+				return
+			}
+			read = 0
+		}
+		raw, ocr, err := pageText(o.inst, o.doc, i)
+		if err != nil {
+			r.fail(i, damaged(fmt.Sprintf("cannot read page %d", i+1), err))
+			return
+		}
+		r.out[i] = pageOut{text: clean(raw), ocr: ocr}
+		read++
+	}
+}
+
+// claim hands out the next page, unless none is left or an earlier one
+// failed.
+func (r *pageRun) claim() (int, bool) {
+	i := int(r.next.Add(1) - 1)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return i, i < r.failedAt
+}
+
+func (r *pageRun) fail(i int, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if i < r.failedAt {
+		r.failedAt, r.err = i, err
+	}
+}
+
+// opened is a PDF opened in an instance of an engine.
 type opened struct {
+	eng  *engine
 	inst pdfium.Pdfium
 	doc  references.FPDF_DOCUMENT
 }
 
-func open(ctx context.Context, pool pdfium.Pool, pdf *[]byte) (*opened, error) {
-	inst, err := pool.GetInstanceWithContext(ctx)
+// start opens pdf in an instance of g, and starts a helper if another
+// instance is free: it makes itself and opens the PDF while the first does
+// and counts the pages, ~10 ms a document. The first instance's token is
+// taken before the helper's, so helpers, which wait for their first, never
+// hold every token while firsts wait.
+func (e *Extractor) start(ctx context.Context, g *engine, pdf *[]byte) (*opened, *helper, error) {
+	if err := g.take(ctx); err != nil {
+		return nil, nil, err
+	}
+	h := e.startHelper(ctx, g, pdf)
+	o, err := openTaken(ctx, g, pdf)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, fmt.Errorf("pdftext: get PDFium instance: %w", err)
+		h.stop()
+		return nil, nil, err
+	}
+	return o, h, nil
+}
+
+// open opens pdf in an instance of g.
+func open(ctx context.Context, g *engine, pdf *[]byte) (*opened, error) {
+	if err := g.take(ctx); err != nil {
+		return nil, err
+	}
+	return openTaken(ctx, g, pdf)
+}
+
+// openTaken opens pdf in a new instance for a token taken from g.
+func openTaken(ctx context.Context, g *engine, pdf *[]byte) (*opened, error) {
+	inst, err := g.instance(ctx)
+	if err != nil {
+		return nil, err
 	}
 	doc, err := inst.OpenDocument(&requests.OpenDocument{File: pdf})
 	if err != nil {
-		inst.Close()
+		g.put(inst)
 		return nil, openError(err)
 	}
-	return &opened{inst: inst, doc: doc.Document}, nil
+	return &opened{eng: g, inst: inst, doc: doc.Document}, nil
 }
 
 func (o *opened) close() {
 	o.inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: o.doc})
-	o.inst.Close()
+	o.eng.put(o.inst)
 }
 
 // pageText returns PDFium's raw visible text of page i, and whether it is

@@ -40,6 +40,9 @@ type Config struct {
 	Prompts     map[contract.Agent]string
 	Jobs        jobs.Config
 	Logger      *slog.Logger
+	// PDFProgress, if set, hears of slow PDF engine start-up before it
+	// makes a command wait (pdftext.Options.Progress): a line for a terminal.
+	PDFProgress func(msg string)
 }
 
 // Defaults from operational-plan.md.
@@ -140,7 +143,7 @@ func (c runCache) Lookup(ctx context.Context, inputHash string) (*domain.Run, er
 
 func (s *Service) extractor(ctx context.Context) (*pdftext.Extractor, error) {
 	s.pdfOnce.Do(func() {
-		s.pdf, s.pdfErr = pdftext.New(ctx, pdftext.Options{CacheDir: s.cfg.CacheDir, MaxPages: s.cfg.MaxPages})
+		s.pdf, s.pdfErr = pdftext.New(ctx, pdftext.Options{CacheDir: s.cfg.CacheDir, MaxPages: s.cfg.MaxPages, Progress: s.cfg.PDFProgress})
 	})
 	return s.pdf, s.pdfErr
 }
