@@ -91,9 +91,10 @@ func (a *app) factsCmd() *cobra.Command {
 	}
 
 	var limit int
+	var allWords bool
 	search := &cobra.Command{
 		Use:   "search QUERY",
-		Short: "Full-text search over your facts (text and quote)",
+		Short: "Search your facts' text and quote: any of the words (stemmed), best matches first",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := a.open(cmd.Context()); err != nil {
@@ -103,14 +104,22 @@ func (a *app) factsCmd() *cobra.Command {
 			for _, s := range args[1:] {
 				q += " " + s
 			}
-			fs, err := a.svc.SearchFacts(cmd.Context(), a.actor, q, limit)
+			fs, err := a.svc.SearchFacts(cmd.Context(), a.actor, service.FactSearch{Query: q, Limit: limit, AllWords: allWords})
 			if err != nil {
 				return err
+			}
+			if len(fs) == 0 {
+				which := "any"
+				if allWords {
+					which = "all"
+				}
+				fmt.Fprintf(a.io.Err, "opus: no fact holds %s of the words of %q\n", which, q)
 			}
 			return a.printFacts(fs)
 		},
 	}
 	search.Flags().IntVar(&limit, "limit", 20, "at most this many results")
+	search.Flags().BoolVar(&allWords, "all-words", false, "only facts holding every word (default: any of them, best matches first)")
 
 	var source, kind string
 	add := &cobra.Command{

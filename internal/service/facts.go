@@ -128,15 +128,19 @@ func (s *Service) Fact(ctx context.Context, a Actor, handle string) (*domain.Fac
 	return s.DB.Tenant(a.OwnerID).Fact(ctx, seq)
 }
 
-// SearchFacts searches the owner's facts.
-func (s *Service) SearchFacts(ctx context.Context, a Actor, query string, limit int) ([]domain.Fact, error) {
-	if strings.TrimSpace(query) == "" {
+// FactSearch is a search over the owner's facts (see store.Tenant.SearchFacts).
+type FactSearch = store.FactSearch
+
+// SearchFacts searches the owner's facts, active and retracted: any of the
+// query's words by default, every word with AllWords; best matches first.
+func (s *Service) SearchFacts(ctx context.Context, a Actor, q FactSearch) ([]domain.Fact, error) {
+	if strings.TrimSpace(q.Query) == "" {
 		return nil, domain.Errorf(domain.Invalid, "empty search query")
 	}
-	if limit <= 0 {
-		limit = 20
+	if q.Limit <= 0 {
+		q.Limit = 20
 	}
-	return s.DB.Tenant(a.OwnerID).SearchFacts(ctx, query, limit)
+	return s.DB.Tenant(a.OwnerID).SearchFacts(ctx, q)
 }
 
 // AddFact stores a manual fact with its source note.

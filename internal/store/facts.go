@@ -2,15 +2,15 @@ package store
 
 import (
 	"context"
-	"strings"
-	"unicode"
 
 	"github.com/opusblocks/opus/internal/domain"
 	"github.com/opusblocks/opus/internal/textnorm"
 )
 
-const factSelect = `SELECT f.id, f.seq, f.origin, f.document_id, d.seq AS doc_seq, f.page, f.quote, f.text, f.kind,
-	f.source_note, f.state, f.run_id, f.created_at, f.retracted_at
+const factColumns = `f.id, f.seq, f.origin, f.document_id, d.seq AS doc_seq, f.page, f.quote, f.text, f.kind,
+	f.source_note, f.state, f.run_id, f.created_at, f.retracted_at`
+
+const factSelect = `SELECT ` + factColumns + `
 	FROM facts f LEFT JOIN documents d ON d.id = f.document_id`
 
 func withFactHandles(f *domain.Fact) {
@@ -97,49 +97,6 @@ func (t *Tenant) Facts(ctx context.Context, ff FactFilter) ([]domain.Fact, error
 		withFactHandles(&out[i])
 	}
 	return out, nil
-}
-
-// SearchFacts runs a full-text search over the owner's facts (text and quote).
-func (t *Tenant) SearchFacts(ctx context.Context, query string, limit int) ([]domain.Fact, error) {
-	terms := searchTerms(query)
-	if len(terms) == 0 {
-		return nil, domain.Errorf(domain.Invalid, "search query %q has no words to search for", query)
-	}
-	var q string
-	var arg string
-	if t.d == Postgres {
-		arg = strings.Join(terms, " & ")
-		q = factSelect + ` WHERE f.owner_id = ? AND f.search @@ to_tsquery('simple', ?) ORDER BY ts_rank(f.search, to_tsquery('simple', ?)) DESC, f.seq LIMIT ?`
-		var out []domain.Fact
-		if err := t.selectAll(ctx, &out, q, t.owner, arg, arg, limit); err != nil {
-			return nil, err
-		}
-		for i := range out {
-			withFactHandles(&out[i])
-		}
-		return out, nil
-	}
-	// FTS5: quote every term so user input cannot inject query syntax.
-	quoted := make([]string, len(terms))
-	for i, term := range terms {
-		quoted[i] = `"` + term + `"`
-	}
-	arg = strings.Join(quoted, " AND ")
-	q = factSelect + ` JOIN facts_fts s ON s.fact_id = f.id WHERE f.owner_id = ? AND facts_fts MATCH ? ORDER BY s.rank, f.seq LIMIT ?`
-	q = strings.Replace(q, "facts_fts MATCH", "s.body MATCH", 1)
-	var out []domain.Fact
-	if err := t.selectAll(ctx, &out, q, t.owner, arg, limit); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		withFactHandles(&out[i])
-	}
-	return out, nil
-}
-
-// searchTerms splits a query into lower-cased words of letters and digits.
-func searchTerms(q string) []string {
-	return strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // RetractFact marks an active fact retracted; facts are never edited in place.

@@ -147,7 +147,7 @@ func TestSearchFactsIsOwnerScoped(t *testing.T) {
 			_, err = tn.InsertFact(ctx, extracted(doc, "Blood pressure was unchanged"), "bp")
 			require.NoError(t, err)
 		}
-		got, err := db.Tenant(a.ID).SearchFacts(ctx, `ldl "cholesterol`, 10)
+		got, err := db.Tenant(a.ID).SearchFacts(ctx, store.FactSearch{Query: `ldl "cholesterol`, Limit: 10})
 		require.NoError(t, err)
 		require.Len(t, got, 1)
 		assert.Equal(t, "F1", got[0].Handle)
@@ -205,7 +205,7 @@ func TestUpgradeFromVersionOne(t *testing.T) {
 	defer db.Close()
 	var versions []int
 	require.NoError(t, db.X.Select(&versions, `SELECT version FROM schema_migrations ORDER BY version`))
-	assert.Equal(t, []int{1, 2, 3}, versions)
+	assert.Equal(t, []int{1, 2, 3, 4, 5}, versions)
 	_, err = db.X.Exec(`SELECT price_version FROM runs`)
 	assert.NoError(t, err)
 	_, err = db.X.Exec(`SELECT text_layer FROM documents`)
