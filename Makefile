@@ -5,10 +5,22 @@ BIN      := bin/opus
 PKGS     := ./...
 LINT_VER := v2.15.0
 
-.PHONY: build test lint bench hooks demo clean fmt fuzz
+# 'opus version' from git when there is a checkout (go's own VCS stamping is
+# often off: GOFLAGS=-buildvcs=false); release builds stamp it in goreleaser.
+PKG      := github.com/opusblocks/opus/internal/cli
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+COMMIT   ?= $(shell git rev-parse HEAD 2>/dev/null)
+DATE     ?= $(shell git log -1 --format=%cI 2>/dev/null)
+LDFLAGS  := -X $(PKG).Version=$(VERSION) -X $(PKG).Commit=$(COMMIT) -X $(PKG).Date=$(DATE)
+
+.PHONY: build install test lint bench hooks demo clean fmt fuzz
 
 build:
-	$(GO) build -trimpath -o $(BIN) ./cmd/opus
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/opus
+
+# Into $(go env GOBIN), else $(go env GOPATH)/bin, which should be on PATH.
+install:
+	$(GO) install -trimpath -ldflags '$(LDFLAGS)' ./cmd/opus
 
 # What .ci/run runs. Postgres tests need OPUS_TEST_POSTGRES (.ci/run sets it).
 test:

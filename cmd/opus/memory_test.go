@@ -63,7 +63,7 @@ func writeLargestText(t *testing.T, path string, proseBytes int) {
 	require.NoError(t, f.Close())
 	st, err := os.Stat(path)
 	require.NoError(t, err)
-	require.Equal(t, int64(service.DefaultMaxUploadBytes), st.Size())
+	require.Equal(t, service.DefaultMaxUploadBytes, st.Size())
 }
 
 // 'opus doc add' and 'opus facts extract' (offline) on the largest text file

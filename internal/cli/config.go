@@ -5,37 +5,23 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/spf13/viper"
-
+	"github.com/opusblocks/opus/internal/config"
 	"github.com/opusblocks/opus/internal/domain"
 )
 
 // settings are resolved once per invocation: flags > OPUS_* environment >
-// config file > defaults (operational-plan.md).
+// config file > defaults (package config), plus where data and caches live.
 type settings struct {
-	v        *viper.Viper
+	*config.Loaded
 	dataDir  string
 	cacheDir string
 }
 
-func loadSettings(configFlag string) (*settings, error) {
-	v := viper.New()
-	v.SetEnvPrefix("OPUS")
-	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_", "-", "_"))
-	v.AutomaticEnv()
-	v.SetDefault("profile", "default")
-	v.SetDefault("model", "")
-	v.SetDefault("openai.max_concurrency", 8)
-	v.SetDefault("openai.timeout", "120s")
-	v.SetDefault("openai.max_retries", 3)
-	v.SetDefault("temperature", 0.0)
-	v.SetDefault("repair_rounds", 2)
-	v.SetDefault("limits.upload_mb", 50)
-	v.SetDefault("limits.pages", 2000)
-	v.SetDefault("jobs.max_attempts", 3)
-	v.SetDefault("jobs.backoff", "1s")
-	v.SetDefault("jobs.workers", 2)
-
+func loadSettings(configFlag string, flags map[string]string) (*settings, error) {
+	l, err := config.Load(configFlag, flags)
+	if err != nil {
+		return nil, domain.Wrap(err, domain.Invalid, "%s", err.Error())
+	}
 	dataDir := os.Getenv("OPUS_HOME")
 	if dataDir == "" {
 		base := os.Getenv("XDG_DATA_HOME")
@@ -48,31 +34,6 @@ func loadSettings(configFlag string) (*settings, error) {
 		}
 		dataDir = filepath.Join(base, "opus")
 	}
-	cfgFile := configFlag
-	if cfgFile == "" {
-		cfgFile = os.Getenv("OPUS_CONFIG")
-	}
-	if cfgFile == "" {
-		base := os.Getenv("XDG_CONFIG_HOME")
-		if base == "" {
-			if home, err := os.UserHomeDir(); err == nil {
-				base = filepath.Join(home, ".config")
-			}
-		}
-		if base != "" {
-			cfgFile = filepath.Join(base, "opus", "config.yaml")
-		}
-	}
-	if cfgFile != "" {
-		if _, err := os.Stat(cfgFile); err == nil {
-			v.SetConfigFile(cfgFile)
-			if err := v.ReadInConfig(); err != nil {
-				return nil, domain.Errorf(domain.Invalid, "config file %s: %v", cfgFile, err)
-			}
-		} else if configFlag != "" {
-			return nil, domain.Errorf(domain.Invalid, "config file %s does not exist", configFlag)
-		}
-	}
 	cacheDir := os.Getenv("XDG_CACHE_HOME")
 	if cacheDir == "" {
 		if c, err := os.UserCacheDir(); err == nil {
@@ -82,12 +43,12 @@ func loadSettings(configFlag string) (*settings, error) {
 	if cacheDir != "" {
 		cacheDir = filepath.Join(cacheDir, "opus", "wazero")
 	}
-	return &settings{v: v, dataDir: dataDir, cacheDir: cacheDir}, nil
+	return &settings{Loaded: l, dataDir: dataDir, cacheDir: cacheDir}, nil
 }
 
 func (s *settings) dbURL() string {
-	if u := s.v.GetString("db"); u != "" {
-		return u
+	if s.DB != "" {
+		return s.DB
 	}
 	return "sqlite:" + filepath.Join(s.dataDir, "opus.db")
 }
@@ -95,15 +56,16 @@ func (s *settings) dbURL() string {
 // currentProfileFile remembers 'opus profile use'.
 func (s *settings) currentProfileFile() string { return filepath.Join(s.dataDir, "current-profile") }
 
-// profile resolves --profile / OPUS_PROFILE, then 'profile use', then "default".
-func (s *settings) profile(flagSet bool) string {
-	if flagSet || os.Getenv("OPUS_PROFILE") != "" {
-		return s.v.GetString("profile")
+// profile resolves --profile / OPUS_PROFILE, then 'profile use', then the
+// configured default.
+func (s *settings) profile() string {
+	if src := s.Source("profile"); src == config.FromFlag || src == config.FromEnv {
+		return s.Profile
 	}
 	if b, err := os.ReadFile(s.currentProfileFile()); err == nil {
 		if p := strings.TrimSpace(string(b)); p != "" {
 			return p
 		}
 	}
-	return s.v.GetString("profile")
+	return s.Profile
 }

@@ -14,7 +14,7 @@ func (a *app) docCmd() *cobra.Command {
 	c.AddCommand(&cobra.Command{
 		Use:   "add FILE…",
 		Short: "Store PDFs, .txt or .md files and their page text (idempotent per content)",
-		Args:  cobra.MinimumNArgs(1),
+		Args:  minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			if err := a.open(ctx); err != nil {
@@ -65,7 +65,7 @@ func (a *app) docCmd() *cobra.Command {
 	c.AddCommand(&cobra.Command{
 		Use:   "list",
 		Short: "List documents",
-		Args:  cobra.NoArgs,
+		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := a.open(cmd.Context()); err != nil {
 				return err
@@ -91,7 +91,7 @@ func (a *app) docCmd() *cobra.Command {
 	c.AddCommand(&cobra.Command{
 		Use:   "show D1",
 		Short: "Show a document",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := a.open(cmd.Context()); err != nil {
 				return err
@@ -112,7 +112,7 @@ func (a *app) docCmd() *cobra.Command {
 	c.AddCommand(&cobra.Command{
 		Use:   "rm D1",
 		Short: "Remove a document, its pages and facts (refused when paragraphs use its facts)",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := a.open(cmd.Context()); err != nil {
 				return err
@@ -128,7 +128,7 @@ func (a *app) docCmd() *cobra.Command {
 			return nil
 		},
 	})
-	return c
+	return groupCommand(c)
 }
 
 // ocrNote is the "text layer" line of doc show: said only for OCR text

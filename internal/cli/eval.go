@@ -34,18 +34,16 @@ A broken suite (a quote not on its page, an unknown fact id or category) exits 2
 			if err != nil {
 				return suiteError(err)
 			}
-			st, err := a.loadSettings()
+			st, prov, err := a.loadProvider()
 			if err != nil {
 				return err
 			}
-			prov, err := a.buildProvider(st)
-			if err != nil {
+			if err := a.requireModel(); err != nil {
 				return err
 			}
-			a.prov = prov
 			a.sayNotice()
 			cfg := eval.Config{
-				Provider: prov.Provider, Model: prov.model, Models: prov.models, Temperature: st.v.GetFloat64("temperature"),
+				Provider: prov.Provider, Model: prov.model, Models: prov.models, Temperature: st.Temperature,
 				Prompts: prompts.Versions(), CacheDir: st.cacheDir, Concurrency: concurrency,
 				Progress: func(done, total int) { a.progressf("eval: %d/%d items", done, total) },
 			}

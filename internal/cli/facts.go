@@ -15,10 +15,10 @@ func (a *app) factsCmd() *cobra.Command {
 	extract := &cobra.Command{
 		Use:   "extract D1",
 		Short: "Extract anchored facts from a document (a job; waits unless --detach)",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			if err := a.open(ctx); err != nil {
+			if err := a.openForModel(ctx); err != nil {
 				return err
 			}
 			j, err := a.svc.ExtractFacts(ctx, a.actor, args[0], service.JobOptions{IdempotencyKey: a.idemKey})
@@ -50,7 +50,7 @@ func (a *app) factsCmd() *cobra.Command {
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List active facts",
-		Args:  cobra.NoArgs,
+		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := a.open(cmd.Context()); err != nil {
 				return err
@@ -68,7 +68,7 @@ func (a *app) factsCmd() *cobra.Command {
 	show := &cobra.Command{
 		Use:   "show F3",
 		Short: "Show a fact with its quote, page and document",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := a.open(cmd.Context()); err != nil {
 				return err
@@ -95,7 +95,7 @@ func (a *app) factsCmd() *cobra.Command {
 	search := &cobra.Command{
 		Use:   "search QUERY",
 		Short: "Search your facts' text and quote: any of the words (stemmed), best matches first",
-		Args:  cobra.MinimumNArgs(1),
+		Args:  minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := a.open(cmd.Context()); err != nil {
 				return err
@@ -125,7 +125,7 @@ func (a *app) factsCmd() *cobra.Command {
 	add := &cobra.Command{
 		Use:   "add TEXT --source NOTE",
 		Short: "Add a manual fact with its source (e.g. a lab notebook entry)",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := a.open(cmd.Context()); err != nil {
 				return err
@@ -147,7 +147,7 @@ func (a *app) factsCmd() *cobra.Command {
 	retract := &cobra.Command{
 		Use:   "retract F3",
 		Short: "Retract a fact (verified paragraphs citing it become stale)",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := a.open(cmd.Context()); err != nil {
 				return err
@@ -170,7 +170,7 @@ func (a *app) factsCmd() *cobra.Command {
 		},
 	}
 	c.AddCommand(extract, list, show, search, add, retract)
-	return c
+	return groupCommand(c)
 }
 
 func (a *app) printFacts(fs []domain.Fact) error {

@@ -16,7 +16,7 @@ func (a *app) jobsCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "jobs",
 		Short: "List, show, wait for, retry and cancel jobs",
-		Args:  cobra.NoArgs,
+		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := a.open(cmd.Context()); err != nil {
 				return err
@@ -29,11 +29,11 @@ func (a *app) jobsCmd() *cobra.Command {
 		},
 	}
 	c.Flags().IntVar(&limit, "limit", 50, "at most this many jobs")
-	listCmd := &cobra.Command{Use: "list", Short: "List recent jobs", Args: cobra.NoArgs, RunE: c.RunE}
+	listCmd := &cobra.Command{Use: "list", Short: "List recent jobs", Args: exactArgs(0), RunE: c.RunE}
 	listCmd.Flags().IntVar(&limit, "limit", 50, "at most this many jobs")
 
 	one := func(use, short string, fn func(cmd *cobra.Command, handle string) (*domain.Job, error)) *cobra.Command {
-		return &cobra.Command{Use: use, Short: short, Args: cobra.ExactArgs(1), RunE: func(cmd *cobra.Command, args []string) error {
+		return &cobra.Command{Use: use, Short: short, Args: exactArgs(1), RunE: func(cmd *cobra.Command, args []string) error {
 			if err := a.open(cmd.Context()); err != nil {
 				return err
 			}
@@ -57,6 +57,9 @@ func (a *app) jobsCmd() *cobra.Command {
 		return a.finishJob(cmd.Context(), j, "running")
 	})
 	retry := one("retry J1", "Queue a failed or cancelled job again (waits unless --detach)", func(cmd *cobra.Command, h string) (*domain.Job, error) {
+		if err := a.requireModel(); err != nil {
+			return nil, err
+		}
 		j, err := a.svc.RetryJob(cmd.Context(), a.actor, h)
 		if err != nil {
 			return nil, err
@@ -120,8 +123,8 @@ func (a *app) runsCmd() *cobra.Command {
 		a.table([]string{"ID", "JOB", "AGENT", "MODEL", "PROMPT", "STATUS", "IN", "OUT", "COST$", "MS"}, rows)
 		return nil
 	}
-	c := &cobra.Command{Use: "runs", Short: "The record of every model call", Args: cobra.NoArgs, RunE: list}
-	lc := &cobra.Command{Use: "list", Short: "List model calls, newest first", Args: cobra.NoArgs, RunE: list}
+	c := &cobra.Command{Use: "runs", Short: "The record of every model call", Args: exactArgs(0), RunE: list}
+	lc := &cobra.Command{Use: "list", Short: "List model calls, newest first", Args: exactArgs(0), RunE: list}
 	for _, cc := range []*cobra.Command{c, lc} {
 		cc.Flags().StringVar(&f.Job, "job", "", "only runs of this job (e.g. J2)")
 		cc.Flags().StringVar(&f.Agent, "agent", "", "only runs of this agent (librarian|writer|verifier)")
@@ -131,7 +134,7 @@ func (a *app) runsCmd() *cobra.Command {
 	show := &cobra.Command{
 		Use:   "show R1",
 		Short: "Show one model call with its request and response",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := a.open(cmd.Context()); err != nil {
 				return err
@@ -165,7 +168,7 @@ func (a *app) runsStatsCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "stats",
 		Short: "Calls, tokens and cost by agent, model and day",
-		Args:  cobra.NoArgs,
+		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := a.open(cmd.Context()); err != nil {
 				return err

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/charmbracelet/lipgloss"
 
@@ -28,18 +27,34 @@ func (a *app) printJSON(v any) error {
 	return enc.Encode(v)
 }
 
-// table prints rows under a header, aligned.
+// table prints rows under a header, in columns two spaces apart. Widths
+// are display widths (lipgloss.Width: colour codes count for nothing, wide
+// characters for two), so styled cells align on a terminal as plain ones
+// do in a pipe; text/tabwriter counted the colour codes.
 func (a *app) table(header []string, rows [][]string) {
-	tw := tabwriter.NewWriter(a.io.Out, 0, 4, 2, ' ', 0)
-	cells := make([]string, len(header))
+	styled := make([]string, len(header))
 	for i, h := range header {
-		cells[i] = styleHeader.Render(h) // per cell: lipgloss expands tabs
+		styled[i] = styleHeader.Render(h)
 	}
-	fmt.Fprintln(tw, strings.Join(cells, "\t"))
-	for _, r := range rows {
-		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	all := append([][]string{styled}, rows...)
+	widths := make([]int, len(header))
+	for _, r := range all {
+		for i, c := range r {
+			widths[i] = max(widths[i], lipgloss.Width(c))
+		}
 	}
-	tw.Flush()
+	var b strings.Builder
+	for _, r := range all {
+		var line strings.Builder
+		for i, c := range r {
+			line.WriteString(c)
+			if i < len(r)-1 {
+				line.WriteString(strings.Repeat(" ", widths[i]-lipgloss.Width(c)+2))
+			}
+		}
+		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
+	}
+	fmt.Fprint(a.io.Out, b.String())
 }
 
 // state colours a state word for humans.
@@ -101,15 +116,24 @@ func deref(s *string) string {
 	return *s
 }
 
+// kv prints "key: value" lines with the values aligned (display widths,
+// as in table); empty values are left out.
 func kv(w io.Writer, pairs ...string) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	width := 0
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] != "" {
+			width = max(width, lipgloss.Width(pairs[i])+1)
+		}
+	}
+	var b strings.Builder
 	for i := 0; i+1 < len(pairs); i += 2 {
 		if pairs[i+1] == "" {
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\n", styleDim.Render(pairs[i]+":"), pairs[i+1])
+		key := pairs[i] + ":"
+		b.WriteString(styleDim.Render(key) + strings.Repeat(" ", width-lipgloss.Width(key)+2) + pairs[i+1] + "\n")
 	}
-	tw.Flush()
+	fmt.Fprint(w, b.String())
 }
 
 // plural writes "1 page", "2 pages".

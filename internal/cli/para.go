@@ -22,14 +22,14 @@ func (a *app) paraCmd() *cobra.Command {
 	generate := &cobra.Command{
 		Use:   "generate SPEC.yaml|-",
 		Short: "Write and verify a paragraph from a spec (a job; waits unless --detach)",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			data, err := a.readInput(args[0])
 			if err != nil {
 				return err
 			}
-			if err := a.open(ctx); err != nil {
+			if err := a.openForModel(ctx); err != nil {
 				return err
 			}
 			p, j, err := a.svc.GenerateParagraph(ctx, a.actor, data, service.JobOptions{IdempotencyKey: a.idemKey})
@@ -50,7 +50,7 @@ func (a *app) paraCmd() *cobra.Command {
 	show := &cobra.Command{
 		Use:   "show P1",
 		Short: "Show a paragraph — only if every sentence is verified",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := a.open(cmd.Context()); err != nil {
 				return err
@@ -63,7 +63,7 @@ func (a *app) paraCmd() *cobra.Command {
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List paragraphs and their states",
-		Args:  cobra.NoArgs,
+		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := a.open(cmd.Context()); err != nil {
 				return err
@@ -95,7 +95,7 @@ func (a *app) paraCmd() *cobra.Command {
 	trace := &cobra.Command{
 		Use:   "trace P1",
 		Short: "Everything that produced a paragraph: spec, facts and quotes, runs, revisions, verdicts",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := a.open(cmd.Context()); err != nil {
 				return err
@@ -117,10 +117,10 @@ func (a *app) paraCmd() *cobra.Command {
 	edit := &cobra.Command{
 		Use:   "edit P1 [--file edited.txt]",
 		Short: "Edit sentences and citations ([F3] markers); the new revision is verified before display",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			if err := a.open(ctx); err != nil {
+			if err := a.openForModel(ctx); err != nil {
 				return err
 			}
 			var text string
@@ -156,7 +156,7 @@ func (a *app) paraCmd() *cobra.Command {
 	a.jobFlags(edit)
 
 	c.AddCommand(generate, show, list, trace, edit)
-	return c
+	return groupCommand(c)
 }
 
 // showParagraph prints a paragraph through the service's display rule.

@@ -97,8 +97,9 @@ func Main(ctx context.Context, args []string, stdio Stdio) (code int) {
 	}
 	var de *domain.Error
 	if !errors.As(err, &de) {
-		// cobra's own errors (unknown command or flag) are usage errors.
-		err = domain.Errorf(domain.Invalid, "%s (see 'opus --help')", err.Error())
+		// Usage errors are typed where they arise (usage.go); anything
+		// else untyped is a bug, reported with its cause.
+		err = domain.Wrap(err, domain.Internal, "internal error: %s (this is a bug; please report it)", oneLine(err.Error()))
 	}
 	fmt.Fprintln(stdio.Err, "opus: "+safe(domain.ErrorMessage(err)))
 	return ExitCode(err)
@@ -123,8 +124,11 @@ func (a *app) commands() *cobra.Command {
 	pf.StringVar(&a.cassette, "cassette", "", "cassette to answer from, with --provider replay")
 	pf.StringVar(&a.baseURL, "base-url", "", "OpenAI-compatible server, e.g. http://localhost:11434/v1 (env OPENAI_BASE_URL)")
 	a.root = root
-	root.AddCommand(a.docCmd(), a.factsCmd(), a.paraCmd(), a.jobsCmd(), a.runsCmd(), a.profileCmd(), a.migrateCmd(), a.evalCmd())
-	return root
+	root.SetFlagErrorFunc(flagError)
+	root.AddCommand(a.docCmd(), a.factsCmd(), a.paraCmd(), a.jobsCmd(), a.runsCmd(), a.profileCmd(), a.migrateCmd(), a.evalCmd(), a.configCmd(), a.modelsCmd(), a.versionCmd())
+	root.Version = buildInfo().String()
+	root.SetVersionTemplate("{{.Version}}\n")
+	return groupCommand(root)
 }
 
 // jobFlags adds --detach and --idempotency-key to a job-starting command.
@@ -133,27 +137,45 @@ func (a *app) jobFlags(c *cobra.Command) {
 	c.Flags().StringVar(&a.idemKey, "idempotency-key", "", "a repeat with the same key returns the original job")
 }
 
-// loadSettings reads the config and lays the global flags over it.
+// loadSettings reads the config and lays the global flags the user set
+// over it.
 func (a *app) loadSettings() (*settings, error) {
-	st, err := loadSettings(a.cfgFile)
+	flags := map[string]string{}
+	for key, val := range map[string]string{"db": a.dbFlag, "provider": a.provider, "model": a.model} {
+		if val != "" {
+			flags[key] = val
+		}
+	}
+	if a.root.PersistentFlags().Changed("profile") {
+		flags["profile"] = a.profile
+	}
+	st, err := loadSettings(a.cfgFile, flags)
 	if err != nil {
 		return nil, err
 	}
 	a.settings = st
-	for key, val := range map[string]string{"db": a.dbFlag, "provider": a.provider, "model": a.model} {
-		if val != "" {
-			st.v.Set(key, val)
-		}
-	}
-	if a.root.PersistentFlags().Changed("profile") {
-		st.v.Set("profile", a.profile)
-	}
 	return st, nil
 }
 
-// open loads settings, opens the database and the service, and resolves the
-// profile.
+// open opens the service and resolves the profile the command acts as.
 func (a *app) open(ctx context.Context) error {
+	if a.actor.OwnerID != "" {
+		return nil
+	}
+	if err := a.openService(ctx); err != nil {
+		return err
+	}
+	owner, err := a.svc.Profile(ctx, a.settings.profile())
+	if err != nil {
+		return err
+	}
+	a.actor = service.Actor{OwnerID: owner.ID, TraceID: domain.NewID()}
+	return nil
+}
+
+// openService loads settings and opens the database and the service,
+// without choosing a profile (the profile commands manage them).
+func (a *app) openService(ctx context.Context) error {
 	if a.svc != nil {
 		return nil
 	}
@@ -161,7 +183,6 @@ func (a *app) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	profileSet := a.root.PersistentFlags().Changed("profile")
 	prov, err := a.buildProvider(st)
 	if err != nil {
 		return err
@@ -177,17 +198,18 @@ func (a *app) open(ctx context.Context) error {
 	svc, err := service.New(ctx, db, service.Config{
 		DataDir:        st.dataDir,
 		CacheDir:       st.cacheDir,
-		MaxUploadBytes: int64(st.v.GetFloat64("limits.upload_mb") * (1 << 20)),
-		MaxPages:       st.v.GetInt("limits.pages"),
-		RepairRounds:   st.v.GetInt("repair_rounds"),
+		PDFProgress:    func(msg string) { a.progressf("%s…", msg) },
+		MaxUploadBytes: int64(st.Limits.UploadMB * (1 << 20)),
+		MaxPages:       st.Limits.Pages,
+		RepairRounds:   st.RepairRounds,
 		Provider:       prov.Provider,
 		Model:          prov.model,
 		Models:         prov.models,
 		NoCache:        a.noCache,
-		Temperature:    st.v.GetFloat64("temperature"),
+		Temperature:    st.Temperature,
 		Prompts:        prompts.Versions(),
-		Jobs: jobs.Config{MaxAttempts: st.v.GetInt("jobs.max_attempts"), Workers: st.v.GetInt("jobs.workers"),
-			BaseBackoff: st.v.GetDuration("jobs.backoff"), Logger: logger},
+		Jobs: jobs.Config{MaxAttempts: st.Jobs.MaxAttempts, Workers: st.Jobs.Workers,
+			BaseBackoff: st.Jobs.Backoff, JobTimeout: st.Jobs.Timeout, Logger: logger},
 		Logger: logger,
 	})
 	if err != nil {
@@ -196,11 +218,6 @@ func (a *app) open(ctx context.Context) error {
 	}
 	a.svc = svc
 	a.prov = prov
-	owner, err := svc.Profile(ctx, st.profile(profileSet))
-	if err != nil {
-		return err
-	}
-	a.actor = service.Actor{OwnerID: owner.ID, TraceID: domain.NewID()}
 	return nil
 }
 

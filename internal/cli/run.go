@@ -69,7 +69,11 @@ func (a *app) finishJob(ctx context.Context, j *domain.Job, what string) (*domai
 		if done.Error != nil {
 			msg = *done.Error
 		}
-		return done, domain.Errorf(domain.Internal, "job %s failed: %s (retry with 'opus jobs retry %s')", done.Handle, msg, done.Handle)
+		code := domain.Internal
+		if done.ErrorCode != nil {
+			code = domain.Code(*done.ErrorCode)
+		}
+		return done, domain.Errorf(code, "job %s failed: %s (retry with 'opus jobs retry %s')", done.Handle, msg, done.Handle)
 	case domain.JobCancelled:
 		return done, domain.Errorf(domain.Cancelled, "job %s was cancelled", done.Handle)
 	}

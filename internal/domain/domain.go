@@ -173,9 +173,11 @@ type Job struct {
 	TraceID        string  `db:"trace_id" json:"trace_id"`
 	EngineJobID    *int64  `db:"engine_job_id" json:"-"`
 	Error          *string `db:"error" json:"error,omitempty"`
-	CreatedAt      Time    `db:"created_at" json:"created_at"`
-	UpdatedAt      Time    `db:"updated_at" json:"updated_at"`
-	FinishedAt     *Time   `db:"finished_at" json:"finished_at,omitempty"`
+	// ErrorCode is the code of a failed job's final error (a domain.Code).
+	ErrorCode  *string `db:"error_code" json:"error_code,omitempty"`
+	CreatedAt  Time    `db:"created_at" json:"created_at"`
+	UpdatedAt  Time    `db:"updated_at" json:"updated_at"`
+	FinishedAt *Time   `db:"finished_at" json:"finished_at,omitempty"`
 }
 
 // Run is one model call (or cache hit) on the record.

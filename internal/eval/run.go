@@ -158,7 +158,7 @@ func Run(ctx context.Context, suites []*Suite, cfg Config) (*Report, error) {
 // load puts one suite's documents and facts into the database, checking
 // every quote against its page as extraction would.
 func load(ctx context.Context, svc *service.Service, s *Suite, i int) (*loaded, error) {
-	owner, err := svc.Profile(ctx, fmt.Sprintf("suite-%d", i+1))
+	owner, err := svc.AddProfile(ctx, fmt.Sprintf("suite-%d", i+1))
 	if err != nil {
 		return nil, err
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/opusblocks/opus/internal/config"
 	"github.com/opusblocks/opus/internal/domain"
 	"github.com/opusblocks/opus/internal/store"
 )
@@ -52,18 +53,20 @@ type Config struct {
 	Logger      *slog.Logger
 }
 
+// defaults fills fields left at zero from the one table of defaults.
 func (c *Config) defaults() {
+	d := config.Default().Jobs
 	if c.Workers <= 0 {
-		c.Workers = 2
+		c.Workers = d.Workers
 	}
 	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = 3
+		c.MaxAttempts = d.MaxAttempts
 	}
 	if c.JobTimeout <= 0 {
-		c.JobTimeout = 30 * time.Minute
+		c.JobTimeout = d.Timeout
 	}
 	if c.BaseBackoff <= 0 {
-		c.BaseBackoff = time.Second
+		c.BaseBackoff = d.Backoff
 	}
 
 	if c.Logger == nil {
@@ -544,10 +547,16 @@ func (e *Engine) fail(ctx context.Context, run *Run, h Handler, herr error) erro
 		if err := run.flushRuns(wctx, tn); err != nil {
 			return err
 		}
-		u := store.JobUpdate{State: domain.JobFailed, Attempt: run.Attempt, Error: &msg, Finished: true}
+		u := store.JobUpdate{State: domain.JobFailed, Attempt: run.Attempt, Error: &msg, ErrorCode: string(domain.ErrorCode(herr)), Finished: true}
 		if !final {
-			next := domain.Time{Time: time.Now().UTC().Add(backoff{base: e.cfg.BaseBackoff}.delay(run.Attempt))}
-			u = store.JobUpdate{State: domain.JobQueued, Attempt: run.Attempt, Error: &msg, RunAfter: &next}
+			delay := backoff{base: e.cfg.BaseBackoff}.delay(run.Attempt)
+			next := domain.Time{Time: time.Now().UTC().Add(delay)}
+			// Only here is it known that the job will be tried again.
+			retry := fmt.Sprintf("%s (attempt %d of %d; trying again in %s)", msg, run.Attempt, run.rj.MaxAttempts, delay.Round(time.Millisecond))
+			if interrupted {
+				retry = msg + " (interrupted; resumes when opus next runs jobs)"
+			}
+			u = store.JobUpdate{State: domain.JobQueued, Attempt: run.Attempt, Error: &retry, RunAfter: &next}
 		}
 		ok, err := tn.UpdateActiveJob(wctx, run.Job.ID, u)
 		if err != nil || !ok {

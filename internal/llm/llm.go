@@ -80,6 +80,15 @@ type PermanentError struct{ Err error }
 func (e *PermanentError) Error() string { return e.Err.Error() }
 func (e *PermanentError) Unwrap() error { return e.Err }
 
+// IsUnavailable reports whether a provider error means the model server
+// could not answer (unreachable, timing out, overloaded or failing), as
+// opposed to refusing the request: the command that waited for the job
+// exits "unavailable".
+func IsUnavailable(err error) bool {
+	var u interface{ Unavailable() bool }
+	return errors.As(err, &u) && u.Unavailable()
+}
+
 // IsPermanent reports whether a provider error cannot be fixed by trying
 // again: a PermanentError, or an error that says it is not retryable.
 func IsPermanent(err error) bool {

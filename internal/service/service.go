@@ -13,6 +13,7 @@ import (
 
 	"github.com/opusblocks/opus/internal/agents"
 	"github.com/opusblocks/opus/internal/blobs"
+	"github.com/opusblocks/opus/internal/config"
 	"github.com/opusblocks/opus/internal/contract"
 	"github.com/opusblocks/opus/internal/domain"
 	"github.com/opusblocks/opus/internal/jobs"
@@ -45,12 +46,13 @@ type Config struct {
 	PDFProgress func(msg string)
 }
 
-// Defaults from operational-plan.md.
-const (
-	DefaultMaxUploadBytes = 50 << 20
-	DefaultMaxPages       = 2000
-	DefaultRepairRounds   = 2
-	DefaultConcurrency    = 8
+// Defaults for fields left at zero, from the one table of defaults
+// (config.Default).
+var (
+	DefaultMaxUploadBytes = int64(config.Default().Limits.UploadMB * (1 << 20))
+	DefaultMaxPages       = config.Default().Limits.Pages
+	DefaultRepairRounds   = config.Default().RepairRounds
+	DefaultConcurrency    = config.Default().OpenAI.MaxConcurrency
 )
 
 // Service is opus's application layer.
@@ -112,15 +114,6 @@ func (s *Service) Close() error {
 	return nil
 }
 
-// Profile resolves (creating on first use) a CLI profile: the owner of
-// everything a local user does.
-func (s *Service) Profile(ctx context.Context, name string) (domain.Owner, error) {
-	if name == "" {
-		return domain.Owner{}, domain.Errorf(domain.Invalid, "profile name is empty")
-	}
-	return s.DB.EnsureOwner(ctx, "profile", name)
-}
-
 // agents returns the agents for one job: calls are recorded on the job and
 // answered from the owner's earlier runs where the cache applies.
 func (s *Service) agents(r *jobs.Run) *agents.Agents {
@@ -155,8 +148,12 @@ type Actor struct {
 }
 
 // jobError classifies a handler's error for the job engine: provider
-// failures that retrying cannot fix end the job at once.
+// failures that retrying cannot fix end the job at once, and a model server
+// that cannot answer is "unavailable" (the waiting command exits 6).
 func jobError(err error) error {
+	if llm.IsUnavailable(err) {
+		err = domain.Wrap(err, domain.Unavailable, "%s", err.Error())
+	}
 	if llm.IsPermanent(err) {
 		return jobs.Permanent(err)
 	}

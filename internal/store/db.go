@@ -64,6 +64,18 @@ func connect(dsn string) (*DB, error) {
 		x.SetMaxOpenConns(16)
 		return &DB{X: x, Dialect: Postgres}, nil
 	}
+	// A URL of any other scheme ("mysql://", "Postgres://") is a mistake,
+	// not a file name: say so rather than create a SQLite file named after it.
+	if scheme, rest, ok := strings.Cut(dsn, "://"); ok {
+		if scheme != "sqlite" {
+			hint := ""
+			if s := strings.ToLower(scheme); s == "postgres" || s == "postgresql" || s == "sqlite" {
+				hint = fmt.Sprintf(" (write the scheme in lower case: %s://…)", s)
+			}
+			return nil, domain.Errorf(domain.Invalid, "database %q: scheme %q is not supported%s; use sqlite:PATH or postgres://USER@HOST/DB", redactDSN(dsn), scheme, hint)
+		}
+		dsn = "sqlite:" + rest // sqlite:///abs/path or sqlite://rel/path
+	}
 	path := strings.TrimPrefix(dsn, "sqlite:")
 	if path == "" {
 		return nil, domain.Errorf(domain.Invalid, "empty database path; set --db or OPUS_DB")
@@ -142,7 +154,7 @@ func wrapDB(err error) error {
 // recorded, each in its own transaction.
 func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := db.X.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
-		return domain.Wrap(err, domain.Unavailable, "cannot reach the database: %v", err)
+		return db.firstContact(err)
 	}
 	migs, err := migrations()
 	if err != nil {
@@ -257,3 +269,37 @@ func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
 }
 
 var _ = sql.ErrNoRows
+
+// redactDSN hides a password in a database URL for messages.
+func redactDSN(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			return u.String()
+		}
+	}
+	return dsn
+}
+
+// SQLite result codes that say what kind of file a path is.
+const (
+	sqliteCorrupt = 11 // SQLITE_CORRUPT
+	sqliteNotADB  = 26 // SQLITE_NOTADB
+)
+
+// firstContact classifies the failure of the first statement on a
+// database: a file that is not a database is the user's input, a damaged
+// one is not theirs to fix by retrying, anything else (a server down, a
+// directory not writable) is unavailable.
+func (db *DB) firstContact(err error) error {
+	var se interface{ Code() int }
+	if db.Dialect == SQLite && errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqliteNotADB:
+			return domain.Wrap(err, domain.Invalid, "%s is not a SQLite database; check --db or OPUS_DB", db.Path)
+		case sqliteCorrupt:
+			return domain.Wrap(err, domain.Internal, "database %s is damaged (%v); restore it from a backup", db.Path, err)
+		}
+	}
+	return domain.Wrap(err, domain.Unavailable, "cannot reach the database: %v", err)
+}

@@ -7,7 +7,7 @@ import (
 )
 
 const jobSelect = `SELECT j.id, j.seq, j.kind, j.target_id, j.state, j.attempt, j.max_attempts, j.run_after, j.lease_until,
-	j.idempotency_key, j.trace_id, j.engine_job_id, j.error, j.created_at, j.updated_at, j.finished_at,
+	j.idempotency_key, j.trace_id, j.engine_job_id, j.error, j.error_code, j.created_at, j.updated_at, j.finished_at,
 	d.seq AS doc_seq, p.seq AS para_seq
 	FROM jobs j LEFT JOIN documents d ON d.id = j.target_id LEFT JOIN paragraphs p ON p.id = j.target_id`
 
@@ -122,6 +122,7 @@ type JobUpdate struct {
 	State       string
 	Attempt     int
 	Error       *string
+	ErrorCode   string // with Error, when the job fails for good
 	RunAfter    *domain.Time
 	LeaseUntil  *domain.Time
 	EngineJobID *int64
@@ -130,13 +131,20 @@ type JobUpdate struct {
 
 // UpdateJob records a job's new state.
 func (t *Tenant) UpdateJob(ctx context.Context, jobID string, u JobUpdate) error {
+	q, args := t.jobUpdate(jobID, u)
+	_, err := t.exec(ctx, q, args...)
+	return err
+}
+
+// jobUpdate is the statement that writes u to a job.
+func (t *Tenant) jobUpdate(jobID string, u JobUpdate) (string, []any) {
 	now := domain.Now()
 	var finished *domain.Time
 	if u.Finished {
 		finished = &now
 	}
-	q := `UPDATE jobs SET state = ?, attempt = ?, error = ?, lease_until = ?, finished_at = ?, updated_at = ?`
-	args := []any{u.State, u.Attempt, u.Error, u.LeaseUntil, finished, now}
+	q := `UPDATE jobs SET state = ?, attempt = ?, error = ?, error_code = ?, lease_until = ?, finished_at = ?, updated_at = ?`
+	args := []any{u.State, u.Attempt, u.Error, nullable(u.ErrorCode), u.LeaseUntil, finished, now}
 	if u.RunAfter != nil {
 		q += `, run_after = ?`
 		args = append(args, *u.RunAfter)
@@ -145,10 +153,7 @@ func (t *Tenant) UpdateJob(ctx context.Context, jobID string, u JobUpdate) error
 		q += `, engine_job_id = ?`
 		args = append(args, *u.EngineJobID)
 	}
-	q += ` WHERE owner_id = ? AND id = ?`
-	args = append(args, t.owner, jobID)
-	_, err := t.exec(ctx, q, args...)
-	return err
+	return q + ` WHERE owner_id = ? AND id = ?`, append(args, t.owner, jobID)
 }
 
 // ActiveJobFor returns the owner's queued or running job of a kind on a
@@ -173,20 +178,8 @@ func (t *Tenant) ActiveJobFor(ctx context.Context, kind, targetID string) (*doma
 // on Postgres the row lock makes a concurrent cancel and this update take
 // turns, and the second sees the first's state.
 func (t *Tenant) UpdateActiveJob(ctx context.Context, jobID string, u JobUpdate) (bool, error) {
-	now := domain.Now()
-	var finished *domain.Time
-	if u.Finished {
-		finished = &now
-	}
-	q := `UPDATE jobs SET state = ?, attempt = ?, error = ?, lease_until = ?, finished_at = ?, updated_at = ?`
-	args := []any{u.State, u.Attempt, u.Error, u.LeaseUntil, finished, now}
-	if u.RunAfter != nil {
-		q += `, run_after = ?`
-		args = append(args, *u.RunAfter)
-	}
-	q += ` WHERE owner_id = ? AND id = ? AND state IN ('queued', 'running')`
-	args = append(args, t.owner, jobID)
-	res, err := t.exec(ctx, q, args...)
+	q, args := t.jobUpdate(jobID, u)
+	res, err := t.exec(ctx, q+` AND state IN ('queued', 'running')`, args...)
 	if err != nil {
 		return false, err
 	}
@@ -198,7 +191,7 @@ func (t *Tenant) UpdateActiveJob(ctx context.Context, jobID string, u JobUpdate)
 // no attempts made, and reports whether it was failed or cancelled.
 func (t *Tenant) RequeueFinishedJob(ctx context.Context, jobID string) (bool, error) {
 	now := domain.Now()
-	res, err := t.exec(ctx, `UPDATE jobs SET state = ?, attempt = 0, lease_until = NULL, finished_at = NULL, run_after = ?, updated_at = ?
+	res, err := t.exec(ctx, `UPDATE jobs SET state = ?, attempt = 0, error_code = NULL, lease_until = NULL, finished_at = NULL, run_after = ?, updated_at = ?
 		WHERE owner_id = ? AND id = ? AND state IN ('failed', 'cancelled')`, domain.JobQueued, now, now, t.owner, jobID)
 	if err != nil {
 		return false, err

@@ -35,10 +35,11 @@ func (db *DB) EnsureOwner(ctx context.Context, kind, name string) (domain.Owner,
 	return o, wrapDB(err)
 }
 
-// FindOwner looks an owner up by kind and name.
+// FindOwner looks an owner up by kind and name, ignoring case (profiles
+// stored before names were case-insensitive may hold capitals).
 func (db *DB) FindOwner(ctx context.Context, kind, name string) (domain.Owner, error) {
 	var o domain.Owner
-	err := db.X.GetContext(ctx, &o, db.Rebind(`SELECT id, kind, name, created_at FROM owners WHERE kind = ? AND name = ?`), kind, name)
+	err := db.X.GetContext(ctx, &o, db.Rebind(`SELECT id, kind, name, created_at FROM owners WHERE kind = ? AND lower(name) = lower(?) ORDER BY created_at LIMIT 1`), kind, name)
 	if isNoRows(err) {
 		return o, domain.Errorf(domain.NotFound, "%s %q does not exist", kind, name)
 	}

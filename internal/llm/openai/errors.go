@@ -54,7 +54,7 @@ func (p *Provider) fail(ctx context.Context, err error, attempts int) error {
 		e.msg = fmt.Sprintf("openai: call to %s abandoned: %v", p.baseURL, ctx.Err())
 	case errors.Is(err, context.DeadlineExceeded):
 		e.Timeout, e.Retryable, e.cause = true, true, context.DeadlineExceeded
-		e.msg = fmt.Sprintf("openai: request to %s timed out after %s (attempt timeout; the job will retry)", p.baseURL, p.cfg.Timeout)
+		e.msg = fmt.Sprintf("openai: request to %s timed out after %s (openai.timeout)", p.baseURL, p.cfg.Timeout)
 	case errors.As(err, &apiErr):
 		e.StatusCode = apiErr.StatusCode
 		e.Retryable = retryableStatus(apiErr.StatusCode)
@@ -72,7 +72,7 @@ func (p *Provider) fail(ctx context.Context, err error, attempts int) error {
 			// An HTTPClient with its own Timeout, or a header timeout.
 			e.Timeout = true
 		}
-		e.msg = fmt.Sprintf("openai: connection to %s failed%s: %v; check that the server is running and the base URL is right (the job will retry)",
+		e.msg = fmt.Sprintf("openai: connection to %s failed%s: %v; check that the server is running and the base URL is right",
 			p.baseURL, afterAttempts(attempts), urlErr.Err)
 	default:
 		e.cause = err
@@ -179,3 +179,8 @@ func (p *Provider) redact(s string) string {
 // IsRetryable lets the job engine tell a failure that a later attempt may
 // fix (timeouts, 429, 5xx) from one it cannot (401, 400): see llm.IsPermanent.
 func (e *Error) IsRetryable() bool { return e.Retryable }
+
+// Unavailable reports a server that could not answer: unreachable, timing
+// out, or answering 408/409/429/5xx (llm.IsUnavailable); a rejected key or
+// request is not.
+func (e *Error) Unavailable() bool { return e.Retryable }

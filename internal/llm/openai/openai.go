@@ -24,16 +24,17 @@ import (
 	"github.com/openai/openai-go/v3/option"
 	"github.com/openai/openai-go/v3/shared"
 
+	"github.com/opusblocks/opus/internal/config"
 	"github.com/opusblocks/opus/internal/contract"
 	"github.com/opusblocks/opus/internal/llm"
 	"github.com/opusblocks/opus/internal/prompts"
 )
 
-// Defaults of Config's zero values.
-const (
-	DefaultTimeout    = 120 * time.Second
-	DefaultMaxRetries = 3
-	DefaultBaseURL    = "https://api.openai.com/v1"
+// Defaults of Config's zero values, from the one table of defaults.
+var (
+	DefaultTimeout    = config.Default().OpenAI.Timeout
+	DefaultMaxRetries = config.Default().OpenAI.MaxRetries
+	DefaultBaseURL    = config.Default().OpenAI.BaseURL
 )
 
 // Price is what one model costs, in USD per million tokens.
@@ -70,8 +71,11 @@ func (p Prices) Cost(answered, requested string, in, out, cached int) float64 {
 	return (float64(in-cached)*price.InputPerMTok + float64(cached)*cachedPrice + float64(out)*price.OutputPerMTok) / 1e6
 }
 
-// lookup matches exactly, then ignoring case: config loaders (viper)
-// lowercase map keys, while servers answer "Qwen/Qwen2.5-7B-Instruct".
+// Lookup returns a model's price: matched exactly, then ignoring case
+// (config loaders lowercase map keys, while servers answer
+// "Qwen/Qwen2.5-7B-Instruct").
+func (p Prices) Lookup(model string) (Price, bool) { return p.lookup(model) }
+
 func (p Prices) lookup(model string) (Price, bool) {
 	if model == "" {
 		return Price{}, false
@@ -168,6 +172,9 @@ func New(cfg Config) (*Provider, error) {
 	p := &Provider{chat: client.Chat.Completions, cfg: cfg, baseURL: redactURL(cfg.BaseURL)}
 	return p, nil
 }
+
+// BaseURL is the server's base URL as configured, without credentials.
+func (p *Provider) BaseURL() string { return p.baseURL }
 
 // Name implements llm.Provider.
 func (*Provider) Name() string { return "openai" }

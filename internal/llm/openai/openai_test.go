@@ -390,7 +390,7 @@ func TestAttemptTimeoutNotRetried(t *testing.T) {
 	require.Error(t, err)
 	assert.Less(t, time.Since(start), 2*time.Second)
 	assert.Equal(t, 1, srv.Calls())
-	assert.Equal(t, fmt.Sprintf("openai: request to %s timed out after 200ms (attempt timeout; the job will retry)", srv.URL), err.Error())
+	assert.Equal(t, fmt.Sprintf("openai: request to %s timed out after 200ms (openai.timeout)", srv.URL), err.Error())
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	var te *openai.Error
 	require.ErrorAs(t, err, &te)
