@@ -53,7 +53,15 @@ func underTTY(t *testing.T, home string, args ...string) string {
 	require.NoError(t, err)
 	defer ptmx.Close()
 	c := opusCmd(home, args...)
-	c.Env = append(c.Env, "TERM=xterm-256color", "NO_COLOR=", "CLICOLOR_FORCE=")
+	// A terminal as a user has one: colour detection also looks at CI and
+	// NO_COLOR, which a CI run may set.
+	env := []string{"TERM=xterm-256color"}
+	for _, kv := range c.Env {
+		if k, _, _ := strings.Cut(kv, "="); k != "CI" && k != "NO_COLOR" && k != "TERM" && k != "CLICOLOR_FORCE" {
+			env = append(env, kv)
+		}
+	}
+	c.Env = env
 	c.Stdout = tty
 	var stderr bytes.Buffer
 	c.Stderr = &stderr
