@@ -11,6 +11,7 @@ import (
 	"github.com/opusblocks/opus/internal/llm/offline"
 	"github.com/opusblocks/opus/internal/pdftext"
 	"github.com/opusblocks/opus/internal/prompts"
+	"github.com/opusblocks/opus/internal/testpdf"
 )
 
 // BenchmarkOfflineExtract measures fact extraction (offline librarian plus
@@ -25,12 +26,9 @@ func BenchmarkOfflineExtract(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer ex.Close()
-	dir := "../../testdata/pdf"
-	if c := os.Getenv("OPUS_CORPUS"); c != "" {
+	dir := testpdf.Dir()
+	if c, ok := testpdf.Corpus(); ok {
 		dir = c
-		if !filepath.IsAbs(dir) {
-			dir = filepath.Join("../..", dir)
-		}
 	}
 	paths, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
 	var docs [][]string

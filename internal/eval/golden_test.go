@@ -2,7 +2,6 @@ package eval_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/opusblocks/opus/internal/eval"
 	"github.com/opusblocks/opus/internal/llm/offline"
+	"github.com/opusblocks/opus/internal/testpdf"
 )
 
 // golden is the repository's golden set, which .ci/run gates on.
@@ -62,14 +62,7 @@ func TestGoldenSuitesNeedOnlyTheRepository(t *testing.T) {
 // the excerpt's — verify and generate items see only facts, and every probe
 // is still found.
 func TestGoldenExcerptsMatchTheirPapers(t *testing.T) {
-	corpus := os.Getenv("OPUS_CORPUS")
-	if corpus == "" {
-		t.Skip("set OPUS_CORPUS=../shared/corpus/pdf to run the whole-corpus test")
-	}
-	if !filepath.IsAbs(corpus) {
-		corpus = filepath.Join("../..", corpus)
-	}
-	corpus, err := filepath.Abs(corpus)
+	corpus, err := filepath.Abs(testpdf.CorpusDir(t))
 	require.NoError(t, err)
 	suites, err := eval.Load([]string{golden})
 	require.NoError(t, err)

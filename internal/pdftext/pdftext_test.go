@@ -17,39 +17,18 @@ import (
 	"github.com/klippa-app/go-pdfium/requests"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/opusblocks/opus/internal/testpdf"
 )
 
-// testPDFs are the repository's own test PDFs (testdata/pdf at its root;
-// MANIFEST.tsv there gives each one's source, licence and sha256). Every
-// run reads them.
-const testPDFs = "../../testdata/pdf"
+// testPDFs are the repository's own test PDFs; every run reads them.
+var testPDFs = testpdf.Dir()
 
-// corpusSkip says how to run a test that needs the whole corpus.
-const corpusSkip = "set OPUS_CORPUS=../shared/corpus/pdf to run the whole-corpus test"
-
-// corpusPath is the whole PDF corpus named by OPUS_CORPUS (absolute, or
-// relative to the repository root), if it is set.
-func corpusPath() (string, bool) {
-	dir := os.Getenv("OPUS_CORPUS")
-	if dir == "" {
-		return "", false
-	}
-	if !filepath.IsAbs(dir) {
-		dir = filepath.Join("../..", dir)
-	}
-	return dir, true
-}
-
-// corpusDir is corpusPath for a test that needs it: skipped, saying so,
-// when OPUS_CORPUS is unset.
-func corpusDir(tb testing.TB) string {
-	tb.Helper()
-	dir, ok := corpusPath()
-	if !ok {
-		tb.Skip(corpusSkip)
-	}
-	return dir
-}
+// corpusPath and corpusDir name the whole corpus (OPUS_CORPUS), an opt-in.
+var (
+	corpusPath = testpdf.Corpus
+	corpusDir  = testpdf.CorpusDir
+)
 
 // shared is one Extractor for the whole package: starting PDFium per test
 // would dominate the run.

@@ -21,36 +21,18 @@ import (
 	"github.com/opusblocks/opus/internal/service"
 	"github.com/opusblocks/opus/internal/store"
 	"github.com/opusblocks/opus/internal/store/storetest"
+	"github.com/opusblocks/opus/internal/testpdf"
 	"github.com/opusblocks/opus/internal/textnorm"
 )
 
-// testPDFs are the repository's own test PDFs (testdata/pdf at its root;
-// MANIFEST.tsv there gives each one's source, licence and sha256).
-const testPDFs = "../../testdata/pdf/"
+// testPDFs are the repository's own test PDFs; every run reads them.
+var testPDFs = testpdf.Dir() + string(filepath.Separator)
 
-// corpusPath is the whole PDF corpus named by OPUS_CORPUS (absolute, or
-// relative to the repository root), if it is set.
-func corpusPath() (string, bool) {
-	dir := os.Getenv("OPUS_CORPUS")
-	if dir == "" {
-		return "", false
-	}
-	if !filepath.IsAbs(dir) {
-		dir = filepath.Join("../..", dir)
-	}
-	return dir, true
-}
-
-// corpusDir is corpusPath for a test that needs it: skipped, saying so,
-// when OPUS_CORPUS is unset.
-func corpusDir(tb testing.TB) string {
-	tb.Helper()
-	dir, ok := corpusPath()
-	if !ok {
-		tb.Skip("set OPUS_CORPUS=../shared/corpus/pdf to run the whole-corpus test")
-	}
-	return dir
-}
+// corpusPath and corpusDir name the whole corpus (OPUS_CORPUS), an opt-in.
+var (
+	corpusPath = testpdf.Corpus
+	corpusDir  = testpdf.CorpusDir
+)
 
 func newService(t *testing.T, db *store.DB) (*service.Service, service.Actor) {
 	t.Helper()
