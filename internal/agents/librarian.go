@@ -83,7 +83,7 @@ func (a *Agents) Extract(ctx context.Context, title string, pages []string, prog
 		rej := map[string]int{}
 		indexed := newChunkIndex(ch)
 		for _, f := range outs[i].Facts {
-			f.Text = CleanSentence(f.Text)
+			f.Text = textnorm.CleanSentence(f.Text)
 			reason := anchor(f, indexed)
 			if reason == "" && !backedByQuote(f) {
 				reason = RejectTextNotQuote
@@ -150,7 +150,7 @@ func backedByQuote(f contract.ExtractedFact) bool {
 
 // CheckAnchored reports why a fact with a quote on a page is not anchored
 // ("" when it is); used for facts that come from elsewhere (suites, imports).
-// The text must be clean already (CleanSentence).
+// The text must be clean already (textnorm.CleanSentence).
 func CheckAnchored(f contract.ExtractedFact, pageText string) string {
 	return anchor(f, newChunkIndex([]contract.Page{{No: f.Page, Text: pageText}}))
 }

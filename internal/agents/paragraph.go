@@ -35,14 +35,6 @@ const (
 	CodeNotEntailed = "not_entailed" // the verifier found it unsupported
 )
 
-// CleanSentence is the one form in which a written sentence is verified,
-// stored and shown: textnorm.Clean (NFC, no controls or invisible
-// characters) with citation markers removed — a sentence's citations are
-// its links, and the markers shown are made from them.
-func CleanSentence(text string) string {
-	return textnorm.Clean(textnorm.StripMarkers(textnorm.Clean(text)))
-}
-
 // Draft is one revision produced while generating.
 type Draft struct {
 	Origin    string // domain.RevWriter or domain.RevRepair
@@ -53,7 +45,9 @@ type Draft struct {
 // Verified reports whether every sentence is supported and linked.
 func (d Draft) Verified() bool { return AllSupported(d.Sentences) }
 
-// AllSupported is the display condition of contract §1 over a revision.
+// AllSupported reports whether a draft needs no repair round. Whether a
+// stored paragraph is verified is decided from the database, by
+// domain.Revision.Supported.
 func AllSupported(ss []Checked) bool {
 	if len(ss) == 0 {
 		return false
@@ -106,13 +100,13 @@ func (a *Agents) Generate(ctx context.Context, in contract.WriterInput, rounds i
 
 // checkWriterOutput enforces the writer's contract beyond its schema: every
 // link is to an allowed fact (contract §3) and the paragraph keeps to its
-// spec (CheckComposition). It cleans the sentences in place (CleanSentence),
+// spec (CheckComposition). It cleans the sentences in place (textnorm.CleanSentence),
 // so what is verified is what will be stored and shown; a sentence with
 // nothing left is invalid output.
 func checkWriterOutput(out *contract.WriterOutput, in contract.WriterInput, allowed map[string]contract.Fact) error {
 	for i := range out.Sentences {
 		s := &out.Sentences[i]
-		s.Text = CleanSentence(s.Text)
+		s.Text = textnorm.CleanSentence(s.Text)
 		if s.Text == "" {
 			return fmt.Errorf("sentence %d has no text besides citation markers and invisible characters", i)
 		}
@@ -161,7 +155,7 @@ func (a *Agents) Verify(ctx context.Context, sentences []contract.Sentence, allo
 	var itemOf []int // item index -> sentence index
 	for i, s := range sentences {
 		// Judged in the form it is stored and shown in, whoever wrote it.
-		out[i] = Checked{Text: CleanSentence(s.Text), FactIDs: s.FactIDs}
+		out[i] = Checked{Text: textnorm.CleanSentence(s.Text), FactIDs: s.FactIDs}
 		var facts []contract.Fact
 		for _, id := range s.FactIDs {
 			f, ok := allowed[id]

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-viper/mapstructure/v2"
@@ -322,7 +323,10 @@ func (k Key) Format(c Config) string {
 
 // Keys lists every scalar setting, in the order of Config. prices.models
 // is a table (prices.models.MODEL.input …), handled by IsKey.
-func Keys() []Key {
+func Keys() []Key { return keys() }
+
+// keys walks Config once; every lookup after that reads the list.
+var keys = sync.OnceValue(func() []Key {
 	var out []Key
 	var walk func(t reflect.Type, prefix string, path []int)
 	walk = func(t reflect.Type, prefix string, path []int) {
@@ -341,7 +345,7 @@ func Keys() []Key {
 	}
 	walk(reflect.TypeOf(Config{}), "", nil)
 	return out
-}
+})
 
 // priceFields are the keys of one model's price.
 var priceFields = []string{"input", "cached_input", "output"}

@@ -140,6 +140,23 @@ type Revision struct {
 	Sentences   []Sentence `db:"-" json:"sentences"`
 }
 
+// Supported is the rule of contract §1 and §4 over a revision: it has
+// sentences, and every one is supported and links at least one fact. It is
+// the one statement of the rule: the transaction that marks a paragraph
+// verified (store.SettleParagraph) and the gate on showing its text
+// (service.Displayable) both ask it.
+func (r *Revision) Supported() bool {
+	if r == nil || len(r.Sentences) == 0 {
+		return false
+	}
+	for _, s := range r.Sentences {
+		if s.Verdict != VerdictSupported || len(s.Facts) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // Sentence is one sentence of a revision with its verdict and citations.
 type Sentence struct {
 	ID         string  `db:"id" json:"-"`

@@ -305,22 +305,18 @@ func (e *Engine) Retry(ctx context.Context, ownerID string, j *domain.Job) (*dom
 	}
 	err := e.db.InTx(ctx, func(tx *store.Tx) error {
 		tn := tx.Tenant(ownerID)
+		res, err := e.client.InsertTx(ctx, tx.X.Tx, args{OwnerID: ownerID, JobID: j.ID}, &river.InsertOpts{MaxAttempts: j.MaxAttempts})
+		if err != nil {
+			return err
+		}
 		// Claimed by a conditional update: of two concurrent retries, one
-		// queues the job and the other finds it queued.
-		ok, err := tn.RequeueFinishedJob(ctx, j.ID)
+		// queues the job and the other finds it queued, and rolls back.
+		ok, err := tn.RequeueFinishedJob(ctx, j.ID, res.Job.ID)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			return domain.Errorf(domain.Conflict, "job %s is no longer failed or cancelled; only those can be retried", j.Handle)
-		}
-		res, err := e.client.InsertTx(ctx, tx.X.Tx, args{OwnerID: ownerID, JobID: j.ID}, &river.InsertOpts{MaxAttempts: j.MaxAttempts})
-		if err != nil {
-			return err
-		}
-		id := res.Job.ID
-		if err := tn.UpdateJob(ctx, j.ID, store.JobUpdate{State: domain.JobQueued, Attempt: 0, EngineJobID: &id}); err != nil {
-			return err
 		}
 		if h := e.handlers[j.Kind]; h != nil {
 			return h.Retrying(ctx, tn, j)
@@ -501,15 +497,12 @@ const cancelCheckEvery = 250 * time.Millisecond
 // watch.
 func (e *Engine) watchCancel(ctx context.Context, tn *store.Tenant, jobID string) (context.Context, func()) {
 	hctx, cancel := context.WithCancelCause(ctx)
-	done := make(chan struct{})
 	go func() {
 		t := time.NewTicker(cancelCheckEvery)
 		defer t.Stop()
 		for {
 			select {
-			case <-done:
-				return
-			case <-hctx.Done():
+			case <-hctx.Done(): // the job ended, or was stopped
 				return
 			case <-t.C:
 				if j, err := tn.JobByID(hctx, jobID); err == nil && j.State == domain.JobCancelled {
@@ -520,7 +513,6 @@ func (e *Engine) watchCancel(ctx context.Context, tn *store.Tenant, jobID string
 		}
 	}()
 	return hctx, func() {
-		close(done)
 		cancel(nil)
 	}
 }

@@ -145,7 +145,7 @@ func (s *Service) SearchFacts(ctx context.Context, a Actor, q FactSearch) ([]dom
 
 // AddFact stores a manual fact with its source note.
 func (s *Service) AddFact(ctx context.Context, a Actor, text, source, kind string) (*domain.Fact, error) {
-	text, source = agents.CleanSentence(text), textnorm.Clean(source)
+	text, source = textnorm.CleanSentence(text), textnorm.Clean(source)
 	switch {
 	case text == "":
 		return nil, domain.Errorf(domain.Invalid, "fact text is empty")
@@ -202,7 +202,7 @@ func (s *Service) AddQuotedFact(ctx context.Context, a Actor, docHandle string, 
 	if kind == "" {
 		kind = "finding"
 	}
-	f := &domain.Fact{Origin: domain.OriginExtracted, Text: agents.CleanSentence(text), Kind: kind, Page: &page, Quote: &quote}
+	f := &domain.Fact{Origin: domain.OriginExtracted, Text: textnorm.CleanSentence(text), Kind: kind, Page: &page, Quote: &quote}
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		tn := tx.Tenant(a.OwnerID)
 		d, err := s.resolveDoc(ctx, tn, docHandle)

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/opusblocks/opus/internal/agents"
 	"github.com/opusblocks/opus/internal/service"
 	"github.com/opusblocks/opus/internal/textnorm"
 )
@@ -41,7 +40,7 @@ func FuzzParseEdited(f *testing.F) {
 			t.Fatal("no sentences and no error")
 		}
 		for _, s := range sents {
-			if s.Text == "" || s.Text != agents.CleanSentence(s.Text) {
+			if s.Text == "" || s.Text != textnorm.CleanSentence(s.Text) {
 				t.Fatalf("sentence not clean: %q", s.Text)
 			}
 			if hs := textnorm.MarkerHandles(s.Text); len(hs) > 0 {

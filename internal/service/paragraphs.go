@@ -75,7 +75,10 @@ func writerInput(sp *spec.Spec, allowed []domain.Fact, must map[string]bool) con
 		st := contract.Style(*sp.Style)
 		in.Style = &st
 	}
-	in.Length = specLength(sp)
+	in.Length = contract.Length{MinSentences: spec.DefaultMinSentences, MaxSentences: spec.DefaultMaxSentences}
+	if sp.Length != nil {
+		in.Length = contract.Length(*sp.Length)
+	}
 	for _, f := range allowed {
 		in.Facts = append(in.Facts, agents.FactForContract(f))
 		if must[f.ID] {
@@ -83,14 +86,6 @@ func writerInput(sp *spec.Spec, allowed []domain.Fact, must map[string]bool) con
 		}
 	}
 	return in
-}
-
-// specLength is the spec's length, or the default one.
-func specLength(sp *spec.Spec) contract.Length {
-	if sp.Length != nil {
-		return contract.Length(*sp.Length)
-	}
-	return contract.Length{MinSentences: spec.DefaultMinSentences, MaxSentences: spec.DefaultMaxSentences}
 }
 
 func loadSpec(p *domain.Paragraph) (*spec.Spec, error) {
@@ -321,11 +316,11 @@ type ParagraphView struct {
 // judged in. Every path that shows text goes through ShowParagraph, Trace or
 // RunForDisplay, which call this.
 func Displayable(p *domain.Paragraph, rev *domain.Revision) bool {
-	if p.State != domain.ParaVerified || rev == nil || len(rev.Sentences) == 0 {
+	if p.State != domain.ParaVerified || !rev.Supported() {
 		return false
 	}
 	for _, s := range rev.Sentences {
-		if s.Verdict != domain.VerdictSupported || len(s.Facts) == 0 || textnorm.Clean(s.Text) != s.Text {
+		if textnorm.Clean(s.Text) != s.Text {
 			return false
 		}
 	}
@@ -383,7 +378,7 @@ func paragraphView(p *domain.Paragraph, revs []domain.Revision, diagnostics bool
 // RenderSentence is a sentence as it is shown: its stored text with the
 // markers of its stored links, before its final stop ("… by 39% [F3]."). The
 // markers shown are always exactly the links; markers a writer typed were
-// removed before verification (agents.CleanSentence), and any in text stored
+// removed before verification (textnorm.CleanSentence), and any in text stored
 // by an older opus are removed here.
 func RenderSentence(s domain.Sentence) string {
 	text := textnorm.StripMarkers(s.Text)
@@ -442,7 +437,7 @@ func reasons(p *domain.Paragraph, rev *domain.Revision, diagnostics bool) []stri
 
 // ParseEdited reads an edited paragraph: one sentence per line, citations as
 // markers ([F3], [F3, F7], [F3–F5]); lines starting with # are comments. A
-// line is cleaned as any sentence is (agents.CleanSentence): its markers
+// line is cleaned as any sentence is (textnorm.CleanSentence): its markers
 // become its links and leave its text. Errors name the line.
 func ParseEdited(text string) ([]contract.Sentence, error) {
 	var out []contract.Sentence
@@ -451,7 +446,7 @@ func ParseEdited(text string) ([]contract.Sentence, error) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		s := contract.Sentence{Text: agents.CleanSentence(line), FactIDs: []string{}}
+		s := contract.Sentence{Text: textnorm.CleanSentence(line), FactIDs: []string{}}
 		for _, h := range textnorm.MarkerHandles(line) {
 			if !strings.HasPrefix(h, domain.FactPrefix) {
 				return nil, domain.Errorf(domain.Invalid, "line %d: [%s] is not a fact; cite facts with markers like [F3]; nothing was changed", n+1, h)
@@ -526,35 +521,29 @@ func (s *Service) EditParagraph(ctx context.Context, a Actor, handle, text strin
 		if err != nil {
 			return domain.Errorf(domain.Invalid, "%s cannot be edited: %s", p.Handle, domain.ErrorMessage(err))
 		}
-		ids := handleToID(allowed)
-		retracted := map[string]bool{}
-		var mustUse []string
-		for _, f := range allowed {
-			retracted[f.Handle] = f.State == domain.FactRetracted
-			if must[f.ID] {
-				mustUse = append(mustUse, f.Handle)
-			}
+		sp, err := loadSpec(p)
+		if err != nil {
+			return err
 		}
+		// The edit is held to what the writer would be given now.
+		in := writerInput(sp, active, must)
+		activeIDs, allowedIDs := handleToID(active), handleToID(allowed)
 		var ns []store.NewSentence
 		for i, st := range sents {
 			n := store.NewSentence{Text: st.Text, Verdict: domain.VerdictPending}
 			for _, h := range st.FactIDs {
-				id, ok := ids[h]
+				id, ok := activeIDs[h]
+				if _, was := allowedIDs[h]; !ok && was {
+					return domain.Errorf(domain.Invalid, "sentence %d cites %s, which has been retracted; cite another allowed fact", i+1, h)
+				}
 				if !ok {
 					return domain.Errorf(domain.Invalid, "sentence %d cites %s, which is not among %s's allowed facts; allowed: %s", i+1, h, p.Handle, handles(allowed))
-				}
-				if retracted[h] {
-					return domain.Errorf(domain.Invalid, "sentence %d cites %s, which has been retracted; cite another allowed fact", i+1, h)
 				}
 				n.FactIDs = append(n.FactIDs, id)
 			}
 			ns = append(ns, n)
 		}
-		sp, err := loadSpec(p)
-		if err != nil {
-			return err
-		}
-		if err := agents.CheckComposition(sents, mustUse, specLength(sp), len(active)); err != nil {
+		if err := agents.CheckComposition(sents, in.MustUse, in.Length, len(in.Facts)); err != nil {
 			return domain.Errorf(domain.Invalid, "the edit breaks %s's spec: %v; nothing was changed", p.Handle, err)
 		}
 		if _, err := tn.AddRevision(ctx, p.ID, domain.RevEdit, nil, ns); err != nil {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/opusblocks/opus/internal/agents"
 	"github.com/opusblocks/opus/internal/domain"
 	"github.com/opusblocks/opus/internal/service"
 	"github.com/opusblocks/opus/internal/store"
@@ -138,7 +137,7 @@ func TestMutatedSentencesNeverVerifyOtherThanShown(t *testing.T) {
 		require.Truef(t, same, "%s: %q changes the claim of %q but was verified as %q", kind, line, propertyFacts[k], v.Text)
 		require.Len(t, v.Sentences, 1)
 		s := v.Sentences[0]
-		require.Equalf(t, agents.CleanSentence(line), s.Text, "%s: what was verified is what the edit said, cleaned", kind)
+		require.Equalf(t, textnorm.CleanSentence(line), s.Text, "%s: what was verified is what the edit said, cleaned", kind)
 		require.Equal(t, []string{handles[k]}, s.Facts)
 		require.Equalf(t, s.Facts, textnorm.MarkerHandles(v.Text), "%s: shown markers are the links", kind)
 		for _, r := range v.Text {

@@ -112,27 +112,26 @@ func (t *Tenant) RetractFact(ctx context.Context, factID string) ([]string, erro
 		domain.FactRetracted, domain.Now(), t.owner, factID, domain.FactActive); err != nil {
 		return nil, err
 	}
-	ids, err := t.ParagraphsCitingFact(ctx, factID)
-	if err != nil {
-		return nil, err
+	// The paragraphs whose current revision cites the fact and that are
+	// settled, with the fact's handle number for the reason.
+	var citing []struct {
+		ID      string `db:"id"`
+		Seq     int64  `db:"seq"`
+		FactSeq int64  `db:"fact_seq"`
 	}
-	var seq int64
-	if err := t.get(ctx, &seq, `SELECT seq FROM facts WHERE owner_id = ? AND id = ?`, t.owner, factID); err != nil {
+	if err := t.selectAll(ctx, &citing, `SELECT DISTINCT p.id, p.seq, f.seq AS fact_seq FROM sentence_fact_links l
+		JOIN facts f ON f.id = l.fact_id JOIN sentences s ON s.id = l.sentence_id
+		JOIN revisions r ON r.id = s.revision_id JOIN paragraphs p ON p.id = r.paragraph_id
+		WHERE p.owner_id = ? AND f.owner_id = ? AND l.fact_id = ? AND r.n = p.current_revision AND p.state IN (?, ?)
+		ORDER BY p.seq`, t.owner, t.owner, factID, domain.ParaVerified, domain.ParaRejected); err != nil {
 		return nil, err
 	}
 	var stale []string
-	for _, id := range ids {
-		p, err := t.ParagraphByID(ctx, id)
-		if err != nil {
+	for _, c := range citing {
+		if err := t.SetParagraphState(ctx, c.ID, domain.ParaStale, staleReason([]string{domain.Handle(domain.FactPrefix, c.FactSeq)})); err != nil {
 			return nil, err
 		}
-		if p.State != domain.ParaVerified && p.State != domain.ParaRejected {
-			continue
-		}
-		if err := t.SetParagraphState(ctx, id, domain.ParaStale, staleReason([]string{domain.Handle(domain.FactPrefix, seq)})); err != nil {
-			return nil, err
-		}
-		stale = append(stale, p.Handle)
+		stale = append(stale, domain.Handle(domain.ParaPrefix, c.Seq))
 	}
 	return stale, nil
 }
@@ -149,8 +148,8 @@ func (t *Tenant) CountFacts(ctx context.Context, docID, state string) (int, erro
 // controls or invisible characters, no citation markers), so the bytes a
 // guard or verifier saw are the bytes a reader sees.
 func checkShownText(what, s string) error {
-	if s == "" || textnorm.Clean(s) != s || textnorm.StripMarkers(s) != s {
-		return domain.Errorf(domain.Internal, "%s %q is not in clean form (a bug: clean it with agents.CleanSentence before storing)", what, s)
+	if s == "" || textnorm.CleanSentence(s) != s {
+		return domain.Errorf(domain.Internal, "%s %q is not in clean form (a bug: clean it with textnorm.CleanSentence before storing)", what, s)
 	}
 	return nil
 }

@@ -188,11 +188,13 @@ func (t *Tenant) UpdateActiveJob(ctx context.Context, jobID string, u JobUpdate)
 }
 
 // RequeueFinishedJob puts a failed or cancelled job back in the queue with
-// no attempts made, and reports whether it was failed or cancelled.
-func (t *Tenant) RequeueFinishedJob(ctx context.Context, jobID string) (bool, error) {
+// no attempts made, as engine job engineJobID, and reports whether it was
+// failed or cancelled.
+func (t *Tenant) RequeueFinishedJob(ctx context.Context, jobID string, engineJobID int64) (bool, error) {
 	now := domain.Now()
-	res, err := t.exec(ctx, `UPDATE jobs SET state = ?, attempt = 0, error_code = NULL, lease_until = NULL, finished_at = NULL, run_after = ?, updated_at = ?
-		WHERE owner_id = ? AND id = ? AND state IN ('failed', 'cancelled')`, domain.JobQueued, now, now, t.owner, jobID)
+	res, err := t.exec(ctx, `UPDATE jobs SET state = ?, attempt = 0, error = NULL, error_code = NULL, lease_until = NULL, finished_at = NULL,
+		run_after = ?, engine_job_id = ?, updated_at = ?
+		WHERE owner_id = ? AND id = ? AND state IN ('failed', 'cancelled')`, domain.JobQueued, now, engineJobID, now, t.owner, jobID)
 	if err != nil {
 		return false, err
 	}

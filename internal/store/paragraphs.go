@@ -229,17 +229,6 @@ func (t *Tenant) Revisions(ctx context.Context, paraID string) ([]domain.Revisio
 	return revs, nil
 }
 
-// ParagraphsCitingFact lists ids of the owner's paragraphs whose current
-// revision cites the fact.
-func (t *Tenant) ParagraphsCitingFact(ctx context.Context, factID string) ([]string, error) {
-	var ids []string
-	err := t.selectAll(ctx, &ids, `SELECT DISTINCT p.id FROM sentence_fact_links l
-		JOIN sentences s ON s.id = l.sentence_id JOIN revisions r ON r.id = s.revision_id
-		JOIN paragraphs p ON p.id = r.paragraph_id
-		WHERE p.owner_id = ? AND l.fact_id = ? AND r.n = p.current_revision`, t.owner, factID)
-	return ids, err
-}
-
 // Verdict is the outcome for one sentence of a revision.
 type Verdict struct {
 	Ordinal       int
@@ -311,20 +300,15 @@ func (t *Tenant) SettleParagraph(ctx context.Context, paraID string) (string, er
 	if len(retracted) > 0 {
 		return domain.ParaStale, t.SetParagraphState(ctx, paraID, domain.ParaStale, staleReason(retracted))
 	}
-	var c struct {
-		Sentences   int `db:"sentences"`
-		Unsupported int `db:"unsupported"`
-		Unlinked    int `db:"unlinked"`
-	}
-	if err := t.get(ctx, &c, `SELECT count(*) AS sentences,
-		coalesce(sum(CASE WHEN s.verdict <> 'supported' THEN 1 ELSE 0 END), 0) AS unsupported,
-		coalesce(sum(CASE WHEN NOT EXISTS (SELECT 1 FROM sentence_fact_links l WHERE l.sentence_id = s.id) THEN 1 ELSE 0 END), 0) AS unlinked
-		FROM sentences s JOIN revisions r ON r.id = s.revision_id WHERE r.paragraph_id = ? AND r.n = ?`, paraID, *p.CurrentRevision); err != nil {
+	revs, err := t.Revisions(ctx, paraID)
+	if err != nil {
 		return "", err
 	}
 	state := domain.ParaRejected
-	if c.Sentences > 0 && c.Unsupported == 0 && c.Unlinked == 0 {
-		state = domain.ParaVerified
+	for i := range revs {
+		if revs[i].N == *p.CurrentRevision && revs[i].Supported() {
+			state = domain.ParaVerified
+		}
 	}
 	_, err = t.exec(ctx, `UPDATE paragraphs SET state = ?, error = NULL, updated_at = ? WHERE owner_id = ? AND id = ?`,
 		state, domain.Now(), t.owner, paraID)

@@ -37,6 +37,14 @@ func Clean(s string) string {
 	return b.String()
 }
 
+// CleanSentence is the one form in which a written sentence or a fact text
+// is verified, stored and shown: Clean, with citation markers removed — a
+// sentence's citations are its links, and the markers shown are made from
+// them.
+func CleanSentence(text string) string {
+	return Clean(StripMarkers(Clean(text)))
+}
+
 // Hidden reports characters that are not visible text: controls, format
 // characters (bidi controls, zero-width characters, the soft hyphen, tags),
 // variation selectors, the combining grapheme joiner, noncharacters and

@@ -56,9 +56,9 @@ type Prices struct {
 // Cost of a call: looked up by the model the server answered with (often a
 // dated snapshot), then by the requested one; an unknown model costs 0.
 func (p Prices) Cost(answered, requested string, in, out, cached int) float64 {
-	price, ok := p.lookup(answered)
+	price, ok := p.Lookup(answered)
 	if !ok {
-		price, ok = p.lookup(requested)
+		price, ok = p.Lookup(requested)
 	}
 	if !ok {
 		return 0
@@ -74,9 +74,7 @@ func (p Prices) Cost(answered, requested string, in, out, cached int) float64 {
 // Lookup returns a model's price: matched exactly, then ignoring case
 // (config loaders lowercase map keys, while servers answer
 // "Qwen/Qwen2.5-7B-Instruct").
-func (p Prices) Lookup(model string) (Price, bool) { return p.lookup(model) }
-
-func (p Prices) lookup(model string) (Price, bool) {
+func (p Prices) Lookup(model string) (Price, bool) {
 	if model == "" {
 		return Price{}, false
 	}
