@@ -7,12 +7,28 @@
 #      paragraph (target ≤ 2.3 × L + 50 ms), a long paper with chunk
 #      concurrency 8 (≈ ⌈chunks/8⌉ × L), and server calls when an identical
 #      spec is regenerated (target 0).
+#   4. facts search p50/p99 at 10k and 100k facts (SQLite, and Postgres with
+#      OPUS_TEST_POSTGRES), goal p50 < 10 ms.
+#   5. First-run `opus doc add` of a 6-page PDF on a fresh machine (empty
+#      HOME: no PDFium compile cache), goal ≤ 2 s, against the second run
+#      and pdftotext (scripts/bench-cli.sh first-run; builds bin/opus).
+#   6. Peak RSS of `opus facts extract` (offline) on the 117-page paper,
+#      against the 512 MiB memory ceiling and `doc add`/`doc list` of the
+#      same data (scripts/bench-cli.sh rss).
+# ROUNDS=n sets the rounds (default 5); SECTIONS="5 6" (or 5,6) runs only
+# those sections.
 # The papers are those of testdata/pdf, or of the whole corpus when
 # OPUS_CORPUS names it (absolute, or relative to the repository root, e.g.
 # OPUS_CORPUS=../shared/corpus/pdf make bench): the better figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-5}
+sections=${SECTIONS:-1 2 3 4 5 6}
+sections=" ${sections//,/ } "
+for n in $sections; do
+  case $n in [1-6]) ;; *) echo "bench: no section $n in SECTIONS (1-6)" >&2; exit 2 ;; esac
+done
+want() { [[ $sections == *" $1 "* ]]; }
 
 if [ -n "${OPUS_CORPUS:-}" ]; then
   OPUS_CORPUS=$(cd "$OPUS_CORPUS" && pwd) # the benchmarks run in package directories
@@ -39,19 +55,26 @@ medians() {
     }' | sort
 }
 
+if want 1; then
 echo "== 1. PDF text extraction: opus vs pdftotext =="
 bash scripts/bench-ingest.sh "$rounds"
-
 echo
+fi
+
+if want 2; then
 echo "== 2. Offline fact extraction over the papers =="
 go test -run '^$' -bench BenchmarkOfflineExtract -benchtime 1x -count "$rounds" ./internal/agents | medians
-
 echo
+fi
+
+if want 3; then
 echo "== 3. Latency against a model answering after L = 200 ms =="
 go test -run '^$' -bench 'BenchmarkGenerateParagraph8|BenchmarkExtractLongPaper|BenchmarkRegenerateIdentical' \
   -benchtime 3x -count "$rounds" ./internal/service | medians
-
 echo
+fi
+
+if want 4; then
 echo "== 4. facts search: one owner with 10k and 100k facts (+ a fifth as many of another owner's) =="
 echo "   queries: mix = 200 of 1–4 words taken from the facts (and spelling variants, misses), common = the 10 commonest words alone (each in ~10% of facts)"
 echo "   goal: p50 < 10 ms on each backend; before = schema v1 search, after = any of the words, after-all-words = --all-words"
@@ -83,3 +106,16 @@ go test -run '^$' -bench BenchmarkSearchFacts -benchtime 200x -count "$rounds" -
       }
     }
   }'
+echo
+fi
+
+if want 5; then
+echo "== 5. First-run doc add: a 6-page PDF on a fresh machine (goal ≤ 2 s) =="
+bash scripts/bench-cli.sh first-run "$rounds"
+echo
+fi
+
+if want 6; then
+echo "== 6. Peak RSS of facts extract on the 117-page paper (goal ≤ the 512 MiB ceiling) =="
+bash scripts/bench-cli.sh rss "$rounds"
+fi
