@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,10 +15,19 @@ import (
 	"github.com/opusblocks/opus/internal/prompts"
 )
 
-func (a *app) evalCmd() *cobra.Command {
-	var gate, update bool
-	var baselinePath string
-	var concurrency int
+type evalOptions struct {
+	f            *Factory
+	Paths        []string
+	Gate         bool
+	Update       bool
+	BaselinePath string
+	Concurrency  int
+	Model        modelFlags
+	Export       exportFlags
+}
+
+func newCmdEval(f *Factory, runF func(context.Context, *evalOptions) error) *cobra.Command {
+	o := &evalOptions{f: f}
 	c := &cobra.Command{
 		Use:   "eval [PATH…]",
 		Short: "Run golden suites (default golden/) in a throw-away database and report metrics",
@@ -24,65 +35,71 @@ func (a *app) evalCmd() *cobra.Command {
 selected provider, in a fresh temporary database — never your data — and prints a metrics
 table, or one JSON object with --json. --gate exits 1 when false support > 0, a contract
 violation occurred, or a baselined metric is worse than its baseline beyond tolerance.
-A broken suite (a quote not on its page, an unknown fact id or category) exits 2.`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			if len(args) == 0 {
-				args = []string{"golden"}
+A broken suite (a quote not on its page, an unknown fact id or category) exits 2.
+The suite format and the metrics are described in docs/eval.md.`,
+		Example: examples("opus eval", "opus eval --gate --provider offline golden",
+			"opus eval my-suites/ extra.yaml --json", "opus eval --provider replay --cassette golden.cassette.jsonl --gate"),
+		RunE: func(c *cobra.Command, args []string) error {
+			o.Paths = args
+			if len(o.Paths) == 0 {
+				o.Paths = []string{"golden"}
 			}
-			suites, err := eval.Load(args)
-			if err != nil {
-				return suiteError(err)
-			}
-			st, prov, err := a.loadProvider()
-			if err != nil {
-				return err
-			}
-			if err := a.requireModel(); err != nil {
-				return err
-			}
-			a.sayNotice()
-			cfg := eval.Config{
-				Provider: prov.Provider, Model: prov.model, Models: prov.models, Temperature: st.Temperature,
-				Prompts: prompts.Versions(), CacheDir: st.cacheDir, Concurrency: concurrency,
-				Progress: func(done, total int) { a.progressf("eval: %d/%d items", done, total) },
-			}
-			report, err := eval.Run(ctx, suites, cfg)
-			a.progressDone()
-			if err != nil {
-				return suiteError(err)
-			}
-			if baselinePath == "" {
-				baselinePath = defaultBaseline(args[0])
-			}
-			base, err := eval.LoadBaseline(baselinePath)
-			if err != nil {
-				return domain.Errorf(domain.Invalid, "%v", err)
-			}
-			report.ApplyGate(base)
-			if update {
-				if err := report.UpdateBaseline(base, baselinePath); err != nil {
-					return domain.Errorf(domain.Unavailable, "cannot write %s: %v", baselinePath, err)
-				}
-			}
-			if a.json {
-				if err := a.printJSON(report); err != nil {
-					return err
-				}
-			} else {
-				report.PrintTable(a.io.Out)
-			}
-			if gate && !report.Gate.Passed {
-				return domain.Errorf(domain.Internal, "eval gate failed: %s", strings.Join(report.Gate.Reasons, "; "))
-			}
-			return nil
+			return dispatch(c, o, runF, evalRun)
 		},
 	}
-	c.Flags().BoolVar(&gate, "gate", false, "exit 1 when a hard limit or the baseline is broken")
-	c.Flags().BoolVar(&update, "update-baseline", false, "record this run's metrics as the baseline")
-	c.Flags().StringVar(&baselinePath, "baseline", "", "baseline file (default: baseline.json beside the first suite path)")
-	c.Flags().IntVar(&concurrency, "concurrency", 8, "items evaluated at once")
+	c.Flags().BoolVar(&o.Gate, "gate", false, "exit 1 when a hard limit or the baseline is broken")
+	c.Flags().BoolVar(&o.Update, "update-baseline", false, "record this run's metrics as the baseline")
+	c.Flags().StringVar(&o.BaselinePath, "baseline", "", "baseline file (default: baseline.json beside the first suite path)")
+	c.Flags().IntVar(&o.Concurrency, "concurrency", 8, "items evaluated at once")
+	addModelFlags(c, &o.Model)
+	addExportFlags(c, &o.Export)
 	return c
+}
+
+func evalRun(ctx context.Context, o *evalOptions) error {
+	suites, err := eval.Load(o.Paths)
+	if err != nil {
+		return suiteError(err)
+	}
+	st, prov, err := o.f.Provider(&o.Model)
+	if err != nil {
+		return err
+	}
+	if err := prov.require(); err != nil {
+		return err
+	}
+	o.f.sayNotice()
+	cfg := eval.Config{
+		Provider: prov.Provider, Model: prov.model, Models: prov.models, Temperature: st.Temperature,
+		Prompts: prompts.Versions(), CacheDir: st.cacheDir, Concurrency: o.Concurrency,
+		Progress: func(done, total int) { o.f.progressf("eval: %d/%d items", done, total) },
+	}
+	report, err := eval.Run(ctx, suites, cfg)
+	o.f.progressDone()
+	if err != nil {
+		return suiteError(err)
+	}
+	baselinePath := o.BaselinePath
+	if baselinePath == "" {
+		baselinePath = defaultBaseline(o.Paths[0])
+	}
+	base, err := eval.LoadBaseline(baselinePath)
+	if err != nil {
+		return domain.Errorf(domain.Invalid, "%v", err)
+	}
+	report.ApplyGate(base)
+	if o.Update {
+		if err := report.UpdateBaseline(base, baselinePath); err != nil {
+			return domain.Errorf(domain.Unavailable, "cannot write %s: %v", baselinePath, err)
+		}
+	}
+	if err := o.f.render(o.Export, report, func(w io.Writer) { report.PrintTable(w) }); err != nil {
+		return err
+	}
+	if o.Gate && !report.Gate.Passed {
+		return domain.Errorf(domain.Internal, "eval gate failed: %s", strings.Join(report.Gate.Reasons, "; "))
+	}
+	return nil
 }
 
 // suiteError maps a broken suite to an invalid-input error (exit 2).

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -19,19 +18,11 @@ var (
 	styleDim    = lipgloss.NewStyle().Faint(true)
 )
 
-// printJSON writes v as indented JSON: the --json contract.
-func (a *app) printJSON(v any) error {
-	enc := json.NewEncoder(a.io.Out)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}
-
 // table prints rows under a header, in columns two spaces apart. Widths
 // are display widths (lipgloss.Width: colour codes count for nothing, wide
 // characters for two), so styled cells align on a terminal as plain ones
 // do in a pipe; text/tabwriter counted the colour codes.
-func (a *app) table(header []string, rows [][]string) {
+func table(w io.Writer, header []string, rows [][]string) {
 	styled := make([]string, len(header))
 	for i, h := range header {
 		styled[i] = styleHeader.Render(h)
@@ -54,7 +45,7 @@ func (a *app) table(header []string, rows [][]string) {
 		}
 		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
 	}
-	fmt.Fprint(a.io.Out, b.String())
+	fmt.Fprint(w, b.String())
 }
 
 // state colours a state word for humans.

@@ -1,10 +1,11 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/spf13/cobra"
 
 	"github.com/opusblocks/opus/internal/config"
 	"github.com/opusblocks/opus/internal/contract"
@@ -14,6 +15,28 @@ import (
 	"github.com/opusblocks/opus/internal/llm/offline"
 	"github.com/opusblocks/opus/internal/llm/openai"
 )
+
+// modelFlags are the flags of the commands that call models, and only of
+// those (addModelFlags).
+type modelFlags struct {
+	Provider string
+	Model    string
+	BaseURL  string
+	NoCache  bool
+	Record   string
+	Cassette string
+}
+
+func addModelFlags(c *cobra.Command, m *modelFlags) {
+	fl := c.Flags()
+	fl.StringVar(&m.Provider, "provider", "", "model provider: offline|openai|replay (env OPUS_PROVIDER; default openai when OPENAI_API_KEY is set, else offline)")
+	fl.StringVar(&m.Model, "model", "", "model for every agent (config: model, models.librarian|writer|verifier)")
+	fl.StringVar(&m.BaseURL, "base-url", "", "OpenAI-compatible server, e.g. http://localhost:11434/v1 (env OPENAI_BASE_URL)")
+	fl.BoolVar(&m.NoCache, "no-cache", false, "do not answer identical temperature-0 requests from earlier runs")
+	fl.StringVar(&m.Record, "record", "", "record every model answer to this cassette file (JSONL)")
+	fl.StringVar(&m.Cassette, "cassette", "", "cassette to answer from, with --provider replay")
+	_ = c.RegisterFlagCompletionFunc("provider", cobra.FixedCompletions([]string{"offline", "openai", "replay"}, cobra.ShellCompDirectiveNoFileComp))
+}
 
 // provider is the model provider of one invocation, with its models.
 type provider struct {
@@ -33,7 +56,7 @@ type provider struct {
 
 // buildProvider picks the provider: --provider / OPUS_PROVIDER, else openai
 // when an API key is configured, else offline.
-func (a *app) buildProvider(st *settings) (*provider, error) {
+func buildProvider(st *settings, m *modelFlags) (*provider, error) {
 	name := st.Provider
 	key := os.Getenv("OPENAI_API_KEY")
 	if key == "" {
@@ -58,7 +81,7 @@ func (a *app) buildProvider(st *settings) (*provider, error) {
 		p.Provider = offline.New()
 		p.model, p.models = offline.Model, nil // one deterministic model
 	case "openai":
-		op, err := newOpenAI(st.Config, key, a.baseURL)
+		op, err := newOpenAI(st.Config, key, m.BaseURL)
 		if err != nil {
 			return nil, err
 		}
@@ -74,7 +97,7 @@ func (a *app) buildProvider(st *settings) (*provider, error) {
 		}
 		p.Provider = op
 	case "replay":
-		path := a.cassette
+		path := m.Cassette
 		if path == "" {
 			path = st.Cassette
 		}
@@ -96,11 +119,11 @@ func (a *app) buildProvider(st *settings) (*provider, error) {
 	default:
 		return nil, domain.Errorf(domain.Invalid, "unknown provider %q; use offline, openai or replay", name)
 	}
-	if a.record != "" {
+	if m.Record != "" {
 		if name == "replay" {
 			return nil, domain.Errorf(domain.Invalid, "--record and --provider replay do not go together")
 		}
-		rec, err := cassette.NewRecorder(p.Provider, a.record)
+		rec, err := cassette.NewRecorder(p.Provider, m.Record)
 		if err != nil {
 			return nil, domain.Wrap(err, domain.Invalid, "%v", err)
 		}
@@ -112,50 +135,26 @@ func (a *app) buildProvider(st *settings) (*provider, error) {
 
 // sayNotice prints the provider notice once per data directory: a hint for
 // a new user, not noise on every command of a pipeline.
-func (a *app) sayNotice() {
-	if a.prov == nil || a.prov.notice == "" {
+func (f *Factory) sayNotice() {
+	if f.prov == nil || f.prov.notice == "" {
 		return
 	}
-	marker := filepath.Join(a.settings.dataDir, ".provider-notice")
+	marker := filepath.Join(f.settings.dataDir, ".provider-notice")
 	if _, err := os.Stat(marker); err == nil {
 		return
 	}
-	fmt.Fprintln(a.io.Err, "opus: "+a.prov.notice)
-	if os.MkdirAll(a.settings.dataDir, 0o700) == nil {
-		_ = os.WriteFile(marker, []byte(a.prov.notice+"\n"), 0o600)
+	fmt.Fprintln(f.IO.Err, "opus: "+f.prov.notice)
+	if os.MkdirAll(f.settings.dataDir, 0o700) == nil {
+		_ = os.WriteFile(marker, []byte(f.prov.notice+"\n"), 0o600)
 	}
-	a.prov.notice = ""
+	f.prov.notice = ""
 }
 
-// requireModel refuses, before a job is created, a command that would call
-// a model when none is configured.
-func (a *app) requireModel() error {
-	if a.prov != nil && a.prov.missing != "" {
-		return domain.Errorf(domain.Invalid, "%s", a.prov.missing)
+// require refuses, before a job is created, a command that would call a
+// model when none is configured.
+func (p *provider) require() error {
+	if p != nil && p.missing != "" {
+		return domain.Errorf(domain.Invalid, "%s", p.missing)
 	}
 	return nil
-}
-
-// openForModel opens the service for a command that starts a job calling a
-// model.
-func (a *app) openForModel(ctx context.Context) error {
-	if err := a.open(ctx); err != nil {
-		return err
-	}
-	return a.requireModel()
-}
-
-// loadProvider resolves the settings and the provider, for commands that
-// call models without the database (eval, models).
-func (a *app) loadProvider() (*settings, *provider, error) {
-	st, err := a.loadSettings()
-	if err != nil {
-		return nil, nil, err
-	}
-	prov, err := a.buildProvider(st)
-	if err != nil {
-		return nil, nil, err
-	}
-	a.prov = prov
-	return st, prov, nil
 }

@@ -4,62 +4,43 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
-	"github.com/gofrs/flock"
+	"github.com/spf13/cobra"
 
 	"github.com/opusblocks/opus/internal/domain"
-	"github.com/opusblocks/opus/internal/store"
+	"github.com/opusblocks/opus/internal/service"
 )
 
-// dirLock is held by a CLI process while it runs jobs on a SQLite data
-// directory, so that at start-up no other process can be running any: jobs
-// left "running" then belong to a dead process and are safe to resume.
-type dirLock struct{ f *flock.Flock }
-
-func (l *dirLock) Unlock() { _ = l.f.Unlock() }
-
-// startWorkers takes the data directory's lock (SQLite), resumes jobs
-// orphaned by a crash and starts the job workers in this process.
-func (a *app) startWorkers(ctx context.Context) error {
-	if a.svc.DB.Dialect == store.SQLite && a.lock == nil {
-		l := flock.New(filepath.Join(filepath.Dir(a.svc.DB.Path), "jobs.lock"))
-		ok, err := l.TryLock()
-		if err != nil {
-			return domain.Wrap(err, domain.Unavailable, "cannot lock the data directory: %v", err)
-		}
-		if !ok {
-			a.progressf("waiting for another opus process to finish its jobs…")
-			if _, err := l.TryLockContext(ctx, 200*time.Millisecond); err != nil {
-				return domain.Wrap(err, domain.Cancelled, "gave up waiting for another opus process")
-			}
-		}
-		a.lock = &dirLock{f: l}
-		if n, err := a.svc.Engine.RecoverOrphans(ctx); err != nil {
-			return err
-		} else if n > 0 {
-			a.progressf("resuming %d interrupted job(s)", n)
-		}
-	}
-	a.sayNotice()
-	return a.svc.Engine.Start(ctx)
+// jobFlags are the flags of a job-starting command.
+type jobFlags struct {
+	Detach         bool
+	IdempotencyKey string
 }
 
-// finishJob waits for a job unless --detach was given, with progress on
-// stderr when it is a terminal, and turns a failed job into an error.
-func (a *app) finishJob(ctx context.Context, j *domain.Job, what string) (*domain.Job, error) {
-	if a.detach {
-		return j, nil
-	}
-	if err := a.startWorkers(ctx); err != nil {
+func addJobFlags(c *cobra.Command, j *jobFlags) {
+	c.Flags().BoolVar(&j.Detach, "detach", false, "queue the job, print its handle and return without waiting")
+	c.Flags().StringVar(&j.IdempotencyKey, "idempotency-key", "", "a repeat with the same key returns the original job")
+}
+
+// options are the service's job options for these flags.
+func (j jobFlags) options() service.JobOptions {
+	return service.JobOptions{IdempotencyKey: j.IdempotencyKey}
+}
+
+// finishJob runs the job's workers in this process and waits for it, with
+// progress on stderr when it is a terminal, and turns a failed job into an
+// error.
+func (f *Factory) finishJob(ctx context.Context, svc *service.Service, actor service.Actor, j *domain.Job, what string) (*domain.Job, error) {
+	f.sayNotice()
+	if err := svc.StartWorkers(ctx, func(msg string) { f.progressf("%s", msg) }); err != nil {
 		return nil, err
 	}
 	start := time.Now()
-	done, err := a.svc.WaitJob(ctx, a.actor, j.ID, func(d, total int) {
-		a.progressf("%s (%s): step %d/%d, %s", what, j.Handle, d, total, time.Since(start).Round(100*time.Millisecond))
+	done, err := svc.WaitJob(ctx, actor, j.ID, func(d, total int) {
+		f.progressf("%s (%s): step %d/%d, %s", what, j.Handle, d, total, time.Since(start).Round(100*time.Millisecond))
 	})
-	a.progressDone()
+	f.progressDone()
 	if err != nil {
 		return nil, err
 	}
@@ -81,16 +62,16 @@ func (a *app) finishJob(ctx context.Context, j *domain.Job, what string) (*domai
 }
 
 // progressf writes a transient progress line on stderr when it is a terminal.
-func (a *app) progressf(format string, args ...any) {
-	if !a.io.ErrIsTerminal {
+func (f *Factory) progressf(format string, args ...any) {
+	if !f.IO.ErrIsTerminal {
 		return
 	}
-	fmt.Fprintf(a.io.Err, "\r\033[K"+format, args...)
+	fmt.Fprintf(f.IO.Err, "\r\033[K"+format, args...)
 }
 
-func (a *app) progressDone() {
-	if a.io.ErrIsTerminal {
-		fmt.Fprint(a.io.Err, "\r\033[K")
+func (f *Factory) progressDone() {
+	if f.IO.ErrIsTerminal {
+		fmt.Fprint(f.IO.Err, "\r\033[K")
 	}
 }
 

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"runtime"
 	"runtime/debug"
 
@@ -74,19 +76,27 @@ func (b BuildInfo) String() string {
 	return s + fmt.Sprintf(" %s %s", b.GoVersion, b.Platform)
 }
 
-func (a *app) versionCmd() *cobra.Command {
-	return &cobra.Command{
+type versionOptions struct {
+	f      *Factory
+	Export exportFlags
+}
+
+func newCmdVersion(f *Factory, runF func(context.Context, *versionOptions) error) *cobra.Command {
+	o := &versionOptions{f: f}
+	c := &cobra.Command{
 		Use:     "version",
 		Short:   "Print opus's version, commit, build date and Go version",
 		Args:    exactArgs(0),
-		Example: "  opus version\n  opus version --json\n  opus --version",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			b := buildInfo()
-			if a.json {
-				return a.printJSON(b)
-			}
-			fmt.Fprintln(a.io.Out, b.String())
-			return nil
+		Example: examples("opus version", "opus version --json", "opus --version"),
+		RunE: func(c *cobra.Command, _ []string) error {
+			return dispatch(c, o, runF, versionRun)
 		},
 	}
+	addExportFlags(c, &o.Export)
+	return c
+}
+
+func versionRun(_ context.Context, o *versionOptions) error {
+	b := buildInfo()
+	return o.f.render(o.Export, b, func(w io.Writer) { fmt.Fprintln(w, b.String()) })
 }

@@ -104,6 +104,62 @@ func (s *Service) Run(ctx context.Context, a Actor, handle string, diagnostics b
 	return r, nil
 }
 
+// RunSummary is the owner's model calls summed: in all, and by agent,
+// model and day.
+type RunSummary struct {
+	Total   RunTotal   `json:"total"`
+	ByAgent []RunTotal `json:"by_agent"`
+	ByModel []RunTotal `json:"by_model"`
+	ByDay   []RunTotal `json:"by_day"`
+}
+
+// RunTotal is a sum of runs under one key.
+type RunTotal struct {
+	Key string `json:"key"`
+	store.RunStat
+}
+
+// RunSummary sums the owner's runs.
+func (s *Service) RunSummary(ctx context.Context, a Actor) (*RunSummary, error) {
+	rows, err := s.RunStats(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	out := &RunSummary{
+		ByAgent: sumRuns(rows, func(r store.RunStat) string { return r.Agent }),
+		ByModel: sumRuns(rows, func(r store.RunStat) string { return r.Model }),
+		ByDay:   sumRuns(rows, func(r store.RunStat) string { return r.Day }),
+	}
+	if all := sumRuns(rows, func(store.RunStat) string { return "" }); len(all) == 1 {
+		out.Total = all[0]
+	}
+	return out, nil
+}
+
+// sumRuns groups rows by key, in first-seen order.
+func sumRuns(rows []store.RunStat, key func(store.RunStat) string) []RunTotal {
+	out := []RunTotal{}
+	idx := map[string]int{}
+	for _, r := range rows {
+		k := key(r)
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, RunTotal{Key: k})
+		}
+		s := &out[i].RunStat
+		s.Calls += r.Calls
+		s.Cached += r.Cached
+		s.Failed += r.Failed
+		s.TokensIn += r.TokensIn
+		s.TokensOut += r.TokensOut
+		s.TokensCached += r.TokensCached
+		s.CostUSD += r.CostUSD
+	}
+	return out
+}
+
 // RunStats sums the owner's runs by agent, model and day.
 func (s *Service) RunStats(ctx context.Context, a Actor) ([]store.RunStat, error) {
 	return s.DB.Tenant(a.OwnerID).RunStats(ctx)

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/gofrs/flock"
+
 	"github.com/opusblocks/opus/internal/agents"
 	"github.com/opusblocks/opus/internal/blobs"
 	"github.com/opusblocks/opus/internal/config"
@@ -67,6 +69,9 @@ type Service struct {
 	pdfErr  error
 
 	sweepOnce sync.Once // blob store clean-up, at the first add
+
+	ownsDB bool         // Open opened DB, so Close closes it
+	lock   *flock.Flock // the SQLite data directory's job lock (StartWorkers)
 }
 
 // New wires a service over an open database.
@@ -105,14 +110,6 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
 
 // SetNoCache turns the runs cache off or on for later jobs.
 func (s *Service) SetNoCache(off bool) { s.cfg.NoCache = off }
-
-// Close releases the PDF engine.
-func (s *Service) Close() error {
-	if s.pdf != nil {
-		return s.pdf.Close()
-	}
-	return nil
-}
 
 // agents returns the agents for one job: calls are recorded on the job and
 // answered from the owner's earlier runs where the cache applies.

@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/opusblocks/opus/internal/domain"
+	"github.com/opusblocks/opus/internal/service"
+)
+
+func newCmdPara(f *Factory) *cobra.Command {
+	c := &cobra.Command{
+		Use:     "para",
+		Short:   "Generate, show, edit and trace verified paragraphs",
+		Example: examples("opus para generate spec.yaml", "opus para show P1", "opus para edit P1", "opus para trace P1"),
+	}
+	c.AddCommand(newCmdParaGenerate(f, nil), newCmdParaShow(f, nil), newCmdParaList(f, nil),
+		newCmdParaTrace(f, nil), newCmdParaEdit(f, nil))
+	return groupCommand(c)
+}
+
+// showParagraph prints a paragraph through the service's display rule: its
+// text only when every sentence is verified, else the error (and with
+// --json the view, which then holds no text).
+func (f *Factory) showParagraph(ctx context.Context, svc *service.Service, actor service.Actor, e exportFlags, handle string, diagnostics bool) error {
+	v, err := svc.ShowParagraph(ctx, actor, handle, diagnostics)
+	if v != nil && e.enabled() {
+		if rerr := f.render(e, v, nil); rerr != nil {
+			return rerr
+		}
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	w := f.IO.Out
+	if v.Diagnostics {
+		fmt.Fprintf(w, "%s is %s — DIAGNOSTICS: unverified text below is not for use\n", v.ID, state(v.State))
+		for _, s := range v.Sentences {
+			mark := styleGood.Render("✓ supported  ")
+			if s.Verdict != domain.VerdictSupported {
+				mark = styleBad.Render("✗ UNVERIFIED ")
+			}
+			fmt.Fprintf(w, "%s %s\n", mark, safe(service.RenderSentence(s)))
+			if s.Verdict != domain.VerdictSupported && s.Reason != nil {
+				fmt.Fprintf(w, "               %s\n", styleDim.Render(safe(*s.Reason)))
+			}
+		}
+		return nil
+	}
+	fmt.Fprintln(w, safe(v.Text))
+	fmt.Fprintln(f.IO.Err, styleDim.Render(fmt.Sprintf("%s verified: %s, revision %d", v.ID, plural(len(v.Sentences), "sentence"), v.Revision)))
+	return nil
+}
+
+// readInput reads a file, or stdin for "-".
+func (f *Factory) readInput(path string) ([]byte, error) {
+	if path == "-" {
+		b, err := io.ReadAll(f.IO.In)
+		if err != nil {
+			return nil, domain.Errorf(domain.Invalid, "cannot read stdin: %v", err)
+		}
+		return b, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, domain.Errorf(domain.Invalid, "%s: no such file", path)
+		}
+		return nil, domain.Errorf(domain.Invalid, "%s: cannot read: %v", path, err)
+	}
+	return b, nil
+}
+
+// editInEditor opens text in $VISUAL/$EDITOR and returns what was saved.
+func editInEditor(text string) (string, error) {
+	editor := os.Getenv("VISUAL")
+	if editor == "" {
+		editor = os.Getenv("EDITOR")
+	}
+	if editor == "" {
+		return "", domain.Errorf(domain.Invalid, "no $EDITOR set; set it or pass --file edited.txt")
+	}
+	dir, err := os.MkdirTemp("", "opus-edit-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "paragraph.txt")
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		return "", err
+	}
+	parts := strings.Fields(editor)
+	cmd := exec.Command(parts[0], append(parts[1:], path)...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", domain.Errorf(domain.Invalid, "editor %q failed: %v; nothing was changed", editor, err)
+	}
+	b, err := os.ReadFile(path)
+	return string(b), err
+}

@@ -1,0 +1,129 @@
+package cli_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A user's library: one paper with its facts, a paragraph, their jobs and runs.
+func library(t *testing.T) *env {
+	t.Helper()
+	e := newEnv(t)
+	e.ok("doc", "add", testPDFs+"cermine_test2.pdf")
+	e.ok("facts", "extract", "D1")
+	e.ok("facts", "add", "Twelve patients took part.", "--source", "registry")
+	return e
+}
+
+func TestJQFiltersEveryJSONCommand(t *testing.T) {
+	e := library(t)
+	assert.Equal(t, "D1\n", e.ok("doc", "list", "--jq", ".[].id"))
+	assert.Equal(t, "cermine_test2.pdf\n", e.ok("doc", "show", "D1", "--jq", ".filename"))
+	ids := strings.Fields(e.ok("facts", "list", "--jq", ".[] | select(.origin == \"manual\") | .id"))
+	require.Len(t, ids, 1)
+	assert.Equal(t, "Twelve patients took part.\n", e.ok("facts", "show", ids[0], "--jq", ".text"))
+	// Non-string results are one line of JSON each.
+	assert.Equal(t, "{\"id\":\"J1\",\"state\":\"succeeded\"}\n", e.ok("jobs", "--jq", ".[] | {id, state}"))
+	assert.Equal(t, "true\n", e.ok("runs", "stats", "--jq", ".total.calls > 0"))
+
+	// A bad expression is invalid input, refused before any work is done.
+	r := e.run("facts", "extract", "D1", "--jq", ".[")
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, `--jq ".["`)
+	var jobs []map[string]any
+	e.json(&jobs, "jobs", "list")
+	assert.Len(t, jobs, 1, "the refused extract queued no job")
+	// An expression that fails on the data is invalid input too.
+	r = e.run("doc", "list", "--jq", ".[] | .id + 1")
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "--jq")
+}
+
+// runs show --json gives request and response as JSON values, so scripts
+// can read .response.facts without decoding a string.
+func TestRunsShowJSONHasObjects(t *testing.T) {
+	e := library(t)
+	var run struct {
+		Request  map[string]any `json:"request"`
+		Response struct {
+			Facts []struct{ Quote string } `json:"facts"`
+		} `json:"response"`
+	}
+	e.json(&run, "runs", "show", "R1")
+	assert.Equal(t, "librarian", run.Request["agent"])
+	assert.NotEmpty(t, run.Response.Facts)
+	assert.Equal(t, "librarian-1\n", e.ok("runs", "show", "R1", "--jq", ".request.prompt_version"))
+}
+
+// Shell completion offers the handles of the user's own data.
+func TestCompletionOffersHandles(t *testing.T) {
+	e := newEnv(t)
+	// Before there is a database, completing offers nothing and creates none.
+	out := e.ok("__complete", "doc", "show", "")
+	assert.NotContains(t, out, "D1")
+	_, err := os.Stat(filepath.Join(e.home, "data", "opus.db"))
+	assert.True(t, os.IsNotExist(err), "completion created a database")
+
+	e.ok("doc", "add", testPDFs+"cermine_test2.pdf")
+	out = e.ok("__complete", "doc", "show", "")
+	assert.Contains(t, out, "D1\tcermine_test2")
+	out = e.ok("__complete", "facts", "extract", "d")
+	assert.Contains(t, out, "D1", "handles complete case-insensitively")
+	out = e.ok("__complete", "facts", "list", "--doc", "")
+	assert.Contains(t, out, "D1")
+	out = e.ok("__complete", "doc", "show", "D1", "")
+	assert.NotContains(t, out, "D1", "only the first argument is a handle")
+	out = e.ok("__complete", "--profile", "")
+	assert.Contains(t, out, "default")
+
+	for _, shell := range []string{"bash", "zsh", "fish", "powershell"} {
+		assert.Contains(t, e.ok("completion", shell), "opus", shell)
+	}
+}
+
+func TestDocsManWritesAPagePerCommand(t *testing.T) {
+	e := newEnv(t)
+	dir := filepath.Join(e.home, "man")
+	var out struct {
+		Pages int `json:"pages"`
+	}
+	e.json(&out, "docs", "man", dir)
+	assert.Greater(t, out.Pages, 35)
+	page, err := os.ReadFile(filepath.Join(dir, "opus-para-generate.1"))
+	require.NoError(t, err)
+	assert.Contains(t, string(page), "must_use")
+	assert.Contains(t, string(page), "EXAMPLE")
+	_, err = os.Stat(filepath.Join(dir, "opus.1"))
+	assert.NoError(t, err)
+	_, err = os.Stat(filepath.Join(e.home, "data", "opus.db"))
+	assert.True(t, os.IsNotExist(err), "writing the manual opened no database")
+}
+
+// Model flags are refused on commands that call no model.
+func TestModelFlagsOnlyWhereModelsAreCalled(t *testing.T) {
+	e := newEnv(t)
+	r := e.run("doc", "list", "--model", "gpt-4.1")
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "unknown flag: --model (see 'opus doc list --help')")
+	// A broken model configuration does not stop commands that call none.
+	t.Setenv("OPUS_PROVIDER", "openai")
+	t.Setenv("OPENAI_API_KEY", "")
+	assert.Contains(t, e.ok("doc", "list"), "ID")
+	r = e.run("facts", "extract", "D1")
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "no OpenAI API key")
+}
+
+func TestParaGenerateHelpDescribesTheSpec(t *testing.T) {
+	e := newEnv(t)
+	help := e.ok("para", "generate", "--help")
+	for _, s := range []string{"section", "intent", "facts", "must_use", "min_sentences", "citations", "Examples:"} {
+		assert.Contains(t, help, s)
+	}
+	assert.NotContains(t, e.ok("para", "show", "--help"), "--model")
+}

@@ -1,0 +1,96 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/gofrs/flock"
+
+	"github.com/opusblocks/opus/internal/domain"
+	"github.com/opusblocks/opus/internal/store"
+)
+
+// Open opens (and migrates) the database at dbURL and wires a service over
+// it; Close closes both. Adapters (CLI, HTTP) go through this, never through
+// the store or the job engine.
+func Open(ctx context.Context, dbURL string, cfg Config) (*Service, error) {
+	db, err := store.Open(ctx, dbURL)
+	if err != nil {
+		return nil, err
+	}
+	s, err := New(ctx, db, cfg)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.ownsDB = true
+	return s, nil
+}
+
+// Migrate creates or updates the schema of the database at dbURL and
+// returns its dialect.
+func Migrate(ctx context.Context, dbURL string) (string, error) {
+	db, err := store.Open(ctx, dbURL)
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	return string(db.Dialect), nil
+}
+
+// StartWorkers runs the job workers in this process. On SQLite it first
+// takes the data directory's lock, so that no other process runs jobs on the
+// same file; jobs it then finds "running" belong to a dead process and are
+// resumed. say hears what makes it wait or what it resumes (a progress line).
+func (s *Service) StartWorkers(ctx context.Context, say func(msg string)) error {
+	if say == nil {
+		say = func(string) {}
+	}
+	if s.DB.Dialect == store.SQLite && s.lock == nil {
+		l := flock.New(filepath.Join(filepath.Dir(s.DB.Path), "jobs.lock"))
+		ok, err := l.TryLock()
+		if err != nil {
+			return domain.Wrap(err, domain.Unavailable, "cannot lock the data directory: %v", err)
+		}
+		if !ok {
+			say("waiting for another opus process to finish its jobs…")
+			if _, err := l.TryLockContext(ctx, 200*time.Millisecond); err != nil {
+				return domain.Wrap(err, domain.Cancelled, "gave up waiting for another opus process")
+			}
+		}
+		s.lock = l
+		n, err := s.Engine.RecoverOrphans(ctx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			say(fmt.Sprintf("resuming %d interrupted job(s)…", n))
+		}
+	}
+	return s.Engine.Start(ctx)
+}
+
+// Close stops the workers (letting a running step end for up to 10 s),
+// releases the PDF engine and the data directory's lock, and closes the
+// database when Open opened it.
+func (s *Service) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := s.Engine.Stop(ctx)
+	if s.pdf != nil {
+		err = errors.Join(err, s.pdf.Close())
+		s.pdf = nil
+	}
+	if s.lock != nil {
+		err = errors.Join(err, s.lock.Unlock())
+		s.lock = nil
+	}
+	if s.ownsDB {
+		err = errors.Join(err, s.DB.Close())
+		s.ownsDB = false
+	}
+	return err
+}
