@@ -13,3 +13,5 @@ $opus facts list --doc D1 | sed -n 1,8p
 $opus para generate testdata/demo-spec.yaml
 $opus para show P1
 $opus para trace P1 | sed -n 1,45p
+{ set +x; } 2>/dev/null
+echo "note: the offline writer restates each fact nearly word for word, quotation-style by design; sentences marked verbatim must be quoted in a manuscript (set OPENAI_API_KEY for a model writer)."

@@ -145,6 +145,7 @@ func (f *Factory) openService(ctx context.Context, m *modelFlags) (*service.Serv
 		MaxUploadBytes: int64(st.Limits.UploadMB * (1 << 20)),
 		MaxPages:       st.Limits.Pages,
 		RepairRounds:   st.RepairRounds,
+		VerbatimWords:  st.VerbatimWords,
 		Provider:       prov.Provider,
 		Model:          prov.model,
 		Models:         prov.models,

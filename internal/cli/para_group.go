@@ -48,7 +48,11 @@ func (f *Factory) showParagraph(ctx context.Context, svc *service.Service, actor
 			if s.Verdict != domain.VerdictSupported {
 				mark = styleBad.Render("✗ UNVERIFIED ")
 			}
-			fmt.Fprintf(w, "%s %s\n", mark, safe(service.RenderSentence(s)))
+			verbatim := ""
+			if s.Verbatim {
+				verbatim = styleDim.Render(" (verbatim)")
+			}
+			fmt.Fprintf(w, "%s %s%s\n", mark, safe(service.RenderSentence(s)), verbatim)
 			if s.Verdict != domain.VerdictSupported && s.Reason != nil {
 				fmt.Fprintf(w, "               %s\n", styleDim.Render(safe(*s.Reason)))
 			}
@@ -56,8 +60,23 @@ func (f *Factory) showParagraph(ctx context.Context, svc *service.Service, actor
 		return nil
 	}
 	fmt.Fprintln(w, safe(v.Text))
-	fmt.Fprintln(f.IO.Err, styleDim.Render(fmt.Sprintf("%s verified: %s, revision %d", v.ID, plural(len(v.Sentences), "sentence"), v.Revision)))
+	note := fmt.Sprintf("%s verified: %s, revision %d", v.ID, plural(len(v.Sentences), "sentence"), v.Revision)
+	if n := countVerbatim(v.Sentences); n > 0 {
+		note += fmt.Sprintf("; %d copied verbatim from a quote: quote them as such (see 'opus para trace %s')", n, v.ID)
+	}
+	fmt.Fprintln(f.IO.Err, styleDim.Render(note))
 	return nil
+}
+
+// countVerbatim counts the sentences marked verbatim.
+func countVerbatim(ss []domain.Sentence) int {
+	n := 0
+	for _, s := range ss {
+		if s.Verbatim {
+			n++
+		}
+	}
+	return n
 }
 
 // readInput reads a file, or stdin for "-".

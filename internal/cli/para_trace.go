@@ -89,6 +89,9 @@ func printTrace(w io.Writer, tr *service.Trace) {
 			if s.VerifierRun != "" {
 				detail += "; verifier run " + s.VerifierRun
 			}
+			if s.Verbatim {
+				detail += fmt.Sprintf("; verbatim: %d words copied from a quote", s.VerbatimWords)
+			}
 			switch {
 			case s.Reason != nil:
 				detail += "; " + safe(*s.Reason)

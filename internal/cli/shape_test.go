@@ -127,3 +127,37 @@ func TestParaGenerateHelpDescribesTheSpec(t *testing.T) {
 	}
 	assert.NotContains(t, e.ok("para", "show", "--help"), "--model")
 }
+
+// A sentence that copies a run of its quote is marked verbatim, at the
+// configured length, in --json, in show's note and in trace.
+func TestVerbatimSentencesAreMarked(t *testing.T) {
+	e := library(t)
+	e.ok("para", "generate", e.writeFile("s.yaml", "section: results\nintent: Report the findings.\nfacts: [F2, F3]\n"))
+	type view struct {
+		Sentences []struct {
+			VerbatimWords int  `json:"verbatim_words"`
+			Verbatim      bool `json:"verbatim"`
+		} `json:"sentences"`
+	}
+	var v view
+	e.json(&v, "para", "show", "P1")
+	require.NotEmpty(t, v.Sentences)
+	for _, s := range v.Sentences {
+		assert.GreaterOrEqual(t, s.VerbatimWords, 8, "the offline writer restates its facts")
+		assert.True(t, s.Verbatim)
+	}
+	r := e.run("para", "show", "P1")
+	require.Equal(t, 0, r.code)
+	assert.Contains(t, r.stderr, "copied verbatim from a quote")
+	assert.Contains(t, e.ok("para", "trace", "P1"), "verbatim: ")
+
+	t.Setenv("OPUS_VERBATIM_WORDS", "500")
+	var again view
+	e.json(&again, "para", "show", "P1")
+	require.Len(t, again.Sentences, len(v.Sentences))
+	for i, s := range again.Sentences {
+		assert.Equal(t, v.Sentences[i].VerbatimWords, s.VerbatimWords)
+		assert.False(t, s.Verbatim, "below the configured length")
+	}
+	assert.NotContains(t, e.run("para", "show", "P1").stderr, "verbatim")
+}

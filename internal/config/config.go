@@ -34,11 +34,14 @@ type Config struct {
 	Models       Models  `mapstructure:"models"`
 	Temperature  float64 `mapstructure:"temperature"`
 	RepairRounds int     `mapstructure:"repair_rounds"`
-	Cassette     string  `mapstructure:"cassette"`
-	Limits       Limits  `mapstructure:"limits"`
-	Jobs         Jobs    `mapstructure:"jobs"`
-	OpenAI       OpenAI  `mapstructure:"openai"`
-	Prices       Prices  `mapstructure:"prices"`
+	// VerbatimWords: a sentence sharing a run of this many words with a
+	// quote it cites is marked verbatim (it needs quotation marks).
+	VerbatimWords int    `mapstructure:"verbatim_words"`
+	Cassette      string `mapstructure:"cassette"`
+	Limits        Limits `mapstructure:"limits"`
+	Jobs          Jobs   `mapstructure:"jobs"`
+	OpenAI        OpenAI `mapstructure:"openai"`
+	Prices        Prices `mapstructure:"prices"`
 }
 
 // Models are per-agent models; Config.Model is the fallback.
@@ -98,10 +101,11 @@ const DefaultOpenAIModel = "gpt-4.1-mini"
 // a caller leaves a field at zero.
 func Default() Config {
 	return Config{
-		Profile:      "default",
-		RepairRounds: 2,
-		Limits:       Limits{UploadMB: 50, Pages: 2000},
-		Jobs:         Jobs{MaxAttempts: 3, Workers: 2, Backoff: time.Second, Timeout: 30 * time.Minute},
+		Profile:       "default",
+		RepairRounds:  2,
+		VerbatimWords: 8,
+		Limits:        Limits{UploadMB: 50, Pages: 2000},
+		Jobs:          Jobs{MaxAttempts: 3, Workers: 2, Backoff: time.Second, Timeout: 30 * time.Minute},
 		OpenAI: OpenAI{
 			BaseURL: "https://api.openai.com/v1", Timeout: 120 * time.Second, MaxRetries: 3, MaxConcurrency: 8,
 		},
@@ -252,6 +256,8 @@ func (l *Loaded) validate() error {
 		return bad("openai.timeout", "must be positive, e.g. 120s")
 	case c.RepairRounds < 0:
 		return bad("repair_rounds", "must not be negative")
+	case c.VerbatimWords < 2:
+		return bad("verbatim_words", "must be at least 2")
 	case c.OpenAI.MaxRetries < 0:
 		return bad("openai.max_retries", "must not be negative (0 = none)")
 	case c.OpenAI.MaxConcurrency <= 0:

@@ -171,6 +171,11 @@ type Sentence struct {
 	VerifierRunID *string  `db:"verifier_run_id" json:"-"`
 	VerifierRun   string   `db:"-" json:"verifier_run,omitempty"`
 	Facts         []string `db:"-" json:"facts"` // handles
+	// VerbatimWords is the longest run of words the sentence shares with a
+	// quote it cites; Verbatim says it is long enough to need quoting
+	// (measured when shown, not stored).
+	VerbatimWords int  `db:"-" json:"verbatim_words,omitempty"`
+	Verbatim      bool `db:"-" json:"verbatim,omitempty"`
 }
 
 // Job is a unit of background work as users see it.

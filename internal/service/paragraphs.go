@@ -340,7 +340,15 @@ func (s *Service) ShowParagraph(ctx context.Context, a Actor, handle string, dia
 	if err != nil {
 		return nil, err
 	}
-	return paragraphView(p, revs, diagnostics)
+	v, err := paragraphView(p, revs, diagnostics)
+	if v != nil && len(v.Sentences) > 0 {
+		allowed, _, ferr := tn.AllowedFacts(ctx, p.ID)
+		if ferr != nil {
+			return nil, ferr
+		}
+		markVerbatim(v.Sentences, allowed, s.cfg.VerbatimWords)
+	}
+	return v, err
 }
 
 // paragraphView applies Displayable to a paragraph and its revisions.
@@ -631,6 +639,12 @@ func (s *Service) TraceParagraph(ctx context.Context, a Actor, handle string, di
 		for i := range tr.Runs {
 			redactRun(&tr.Runs[i])
 		}
+	}
+	for i := range tr.Revisions {
+		markVerbatim(tr.Revisions[i].Sentences, tr.Allowed, s.cfg.VerbatimWords)
+	}
+	if tr.Paragraph.Sentences != nil {
+		markVerbatim(tr.Paragraph.Sentences, tr.Allowed, s.cfg.VerbatimWords)
 	}
 	return tr, nil
 }

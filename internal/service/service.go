@@ -31,10 +31,13 @@ type Config struct {
 	MaxUploadBytes int64
 	MaxPages       int
 	RepairRounds   int
-	Provider       llm.Provider
-	Model          string
-	Models         map[contract.Agent]string // per-agent models; Model is the fallback
-	Temperature    float64
+	// VerbatimWords is the run of words copied from a quote at which a
+	// sentence is marked verbatim (markVerbatim).
+	VerbatimWords int
+	Provider      llm.Provider
+	Model         string
+	Models        map[contract.Agent]string // per-agent models; Model is the fallback
+	Temperature   float64
 	// NoCache turns off answering identical temperature-0 requests from
 	// earlier runs.
 	NoCache bool
@@ -54,6 +57,7 @@ var (
 	DefaultMaxUploadBytes = int64(config.Default().Limits.UploadMB * (1 << 20))
 	DefaultMaxPages       = config.Default().Limits.Pages
 	DefaultRepairRounds   = config.Default().RepairRounds
+	DefaultVerbatimWords  = config.Default().VerbatimWords
 	DefaultConcurrency    = config.Default().OpenAI.MaxConcurrency
 )
 
@@ -81,6 +85,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
 	}
 	if cfg.MaxPages <= 0 {
 		cfg.MaxPages = DefaultMaxPages
+	}
+	if cfg.VerbatimWords <= 0 {
+		cfg.VerbatimWords = DefaultVerbatimWords
 	}
 	if cfg.RepairRounds < 0 {
 		cfg.RepairRounds = DefaultRepairRounds
