@@ -83,7 +83,8 @@ func (a *Agents) Extract(ctx context.Context, title string, pages []string, prog
 		rej := map[string]int{}
 		indexed := newChunkIndex(ch)
 		for _, f := range outs[i].Facts {
-			f.Text = textnorm.CleanSentence(f.Text)
+			// The source paper's own citation markers point nowhere here.
+			f.Text = textnorm.StripCitations(textnorm.CleanSentence(f.Text))
 			reason := anchor(f, indexed)
 			if reason == "" && !backedByQuote(f) {
 				reason = RejectTextNotQuote

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -160,4 +161,21 @@ func TestVerbatimSentencesAreMarked(t *testing.T) {
 		assert.False(t, s.Verbatim, "below the configured length")
 	}
 	assert.NotContains(t, e.run("para", "show", "P1").stderr, "verbatim")
+}
+
+// Extracted facts do not carry their paper's citation markers; their quotes
+// stay verbatim.
+func TestFactTextsCarryNoSourceCitations(t *testing.T) {
+	e := library(t)
+	var facts []fact
+	e.json(&facts, "facts", "list")
+	marker := regexp.MustCompile(`\[\d{1,3}(?:[,–-]\s*\d{1,3})*\]`)
+	quoted := 0
+	for _, f := range facts {
+		assert.False(t, marker.MatchString(f.Text), "%s: %q", f.ID, f.Text)
+		if marker.MatchString(f.Quote) {
+			quoted++
+		}
+	}
+	assert.Positive(t, quoted, "the paper cites references in the quotes kept")
 }

@@ -202,7 +202,7 @@ func (s *Service) AddQuotedFact(ctx context.Context, a Actor, docHandle string, 
 	if kind == "" {
 		kind = "finding"
 	}
-	f := &domain.Fact{Origin: domain.OriginExtracted, Text: textnorm.CleanSentence(text), Kind: kind, Page: &page, Quote: &quote}
+	f := &domain.Fact{Origin: domain.OriginExtracted, Text: textnorm.StripCitations(textnorm.CleanSentence(text)), Kind: kind, Page: &page, Quote: &quote}
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		tn := tx.Tenant(a.OwnerID)
 		d, err := s.resolveDoc(ctx, tn, docHandle)
