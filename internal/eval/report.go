@@ -4,12 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/opusblocks/opus/internal/contract"
@@ -17,7 +16,9 @@ import (
 )
 
 // Report is the result of an evaluation; its JSON form is the documented
-// output of 'opus eval --json'.
+// output of 'opus eval --json' (docs/eval.md, docs/eval-report.schema.json).
+// Verify, Generate and Extract count every suite of the run; Splits counts
+// the suites of each split apart.
 type Report struct {
 	Suites         int                       `json:"suites"`
 	Provider       string                    `json:"provider"`
@@ -26,41 +27,91 @@ type Report struct {
 	Verify         VerifyMetrics             `json:"verify"`
 	Generate       GenerateMetrics           `json:"generate"`
 	Extract        ExtractMetrics            `json:"extract"`
-	Tokens         int64                     `json:"tokens"`
-	CostUSD        float64                   `json:"cost_usd"`
-	WallS          float64                   `json:"wall_s"`
-	Gate           GateResult                `json:"gate"`
+	// Splits holds the figures of each split that has suites in the run
+	// (dev, test); suites outside both count only above.
+	Splits map[string]*SplitReport `json:"splits"`
+	// GatedSplit is what the baseline comparison of the gate judges:
+	// "test" when the run has test suites, else "all" (every suite).
+	GatedSplit string     `json:"gated_split"`
+	Bootstrap  Bootstrap  `json:"bootstrap"`
+	Tokens     int64      `json:"tokens"`
+	CostUSD    float64    `json:"cost_usd"`
+	WallS      float64    `json:"wall_s"`
+	Gate       GateResult `json:"gate"`
 
 	verifyTokens int64
 	verifyCost   float64
-	probeTotal   int
-	probeFound   int
 }
 
-// VerifyMetrics measure the verifier (with its guards) on labelled sentences.
+// SplitReport is the figures of one split's suites.
+type SplitReport struct {
+	Suites     int             `json:"suites"`
+	SuiteNames []string        `json:"suite_names"`
+	Verify     VerifyMetrics   `json:"verify"`
+	Generate   GenerateMetrics `json:"generate"`
+	Extract    ExtractMetrics  `json:"extract"`
+}
+
+// All names the whole run where a split is expected (GatedSplit, and the
+// split of Comparison rows).
+const All = "all"
+
+// VerifyMetrics measure the verifier (with its guards) on labelled
+// sentences. Supported is the positive class: a true positive is a
+// supported item judged supported, a false positive (false support) an
+// unsupported item judged supported.
 type VerifyMetrics struct {
-	N                int                   `json:"n"`
-	Supported        int                   `json:"supported"`   // items labelled supported
-	Unsupported      int                   `json:"unsupported"` // items labelled unsupported
-	FalseSupport     int                   `json:"false_support"`
-	FalseReject      int                   `json:"false_reject"`
-	FalseSupportRate float64               `json:"false_support_rate"`
-	FalseRejectRate  float64               `json:"false_reject_rate"`
-	Accuracy         float64               `json:"accuracy"`
-	ByCategory       map[string]*CategoryN `json:"by_category"`
-	Failures         []Failure             `json:"failures"`
-	correct          int
+	N           int `json:"n"`
+	Supported   int `json:"supported"`   // items labelled supported
+	Unsupported int `json:"unsupported"` // items labelled unsupported
+	// Correct is the number of items judged as labelled.
+	Correct          int       `json:"correct"`
+	FalseSupport     int       `json:"false_support"`
+	FalseReject      int       `json:"false_reject"`
+	Confusion        Confusion `json:"confusion"`
+	Recall           float64   `json:"recall"` // supported items judged supported / supported items
+	RecallCI         Interval  `json:"recall_ci95"`
+	FalseSupportRate float64   `json:"false_support_rate"`
+	FalseSupportCI   Interval  `json:"false_support_rate_ci95"`
+	FalseRejectRate  float64   `json:"false_reject_rate"`
+	Accuracy         float64   `json:"accuracy"`
+	AccuracyCI       Interval  `json:"accuracy_ci95"`
+	// ByCategory has one entry per category with items.
+	ByCategory map[string]*CategoryN `json:"by_category"`
+	Failures   []Failure             `json:"failures"`
 }
 
-// CategoryN counts the items of one category and how many were judged right.
+// Confusion is a confusion matrix with supported as the positive class.
+type Confusion struct {
+	TP int `json:"tp"` // supported, judged supported
+	FN int `json:"fn"` // supported, judged unsupported (false reject)
+	FP int `json:"fp"` // unsupported, judged supported (false support)
+	TN int `json:"tn"` // unsupported, judged unsupported
+}
+
+// Interval is a 95% bootstrap interval [low, high] of a rate (Bootstrap).
+type Interval [2]float64
+
+// CategoryN is one category's items: how many, how many were judged as
+// labelled, its confusion matrix and the rate that matters for its label
+// with a 95% bootstrap interval: recall for a supported category, false
+// support rate for an unsupported one (the other is absent).
 type CategoryN struct {
-	N       int `json:"n"`
-	Correct int `json:"correct"`
+	N                int       `json:"n"`
+	Correct          int       `json:"correct"`
+	Label            string    `json:"label"`
+	Confusion        Confusion `json:"confusion"`
+	Recall           *float64  `json:"recall,omitempty"`
+	RecallCI         *Interval `json:"recall_ci95,omitempty"`
+	FalseSupportRate *float64  `json:"false_support_rate,omitempty"`
+	FalseSupportCI   *Interval `json:"false_support_rate_ci95,omitempty"`
 }
 
-// Failure is an item the verifier judged wrongly.
+// Failure is an item the verifier judged wrongly, or a generate item that
+// did not end verified.
 type Failure struct {
 	Suite  string `json:"suite"`
+	Split  string `json:"split,omitempty"`
 	ID     string `json:"id"`
 	Label  string `json:"label"`
 	Got    string `json:"got"`
@@ -69,11 +120,12 @@ type Failure struct {
 
 // GenerateMetrics count end-to-end outcomes and contract violations.
 type GenerateMetrics struct {
-	N          int `json:"n"`
-	Verified   int `json:"verified"`
-	Rejected   int `json:"rejected"`
-	Failed     int `json:"failed"`
-	Violations int `json:"violations"`
+	N            int     `json:"n"`
+	Verified     int     `json:"verified"`
+	Rejected     int     `json:"rejected"`
+	Failed       int     `json:"failed"`
+	Violations   int     `json:"violations"`
+	VerifiedRate float64 `json:"verified_rate"`
 	// Outcomes lists every item that did not end verified, with why.
 	Outcomes []Failure `json:"not_verified"`
 }
@@ -81,6 +133,8 @@ type GenerateMetrics struct {
 // ExtractMetrics measure the librarian on recall probes.
 type ExtractMetrics struct {
 	N             int            `json:"n"`
+	Expected      int            `json:"expected"` // expect strings over all probes
+	Found         int            `json:"found"`    // of them, found in a kept fact
 	ProbeRecall   float64        `json:"probe_recall"`
 	FactsKept     int            `json:"facts_kept"`
 	FactsRejected map[string]int `json:"facts_rejected"`
@@ -92,7 +146,7 @@ type GateResult struct {
 	Reasons []string `json:"reasons"`
 }
 
-func newReport(cfg Config, suites int) *Report {
+func newReport(cfg Config, suites []*Suite) *Report {
 	model := cfg.Model
 	if len(cfg.Models) > 0 {
 		var parts []string
@@ -105,21 +159,59 @@ func newReport(cfg Config, suites int) *Report {
 		}
 		model = strings.Join(parts, ",")
 	}
-	return &Report{
-		Suites: suites, Provider: cfg.Provider.Name(), Model: model, PromptVersions: cfg.Prompts,
-		Verify:   VerifyMetrics{ByCategory: map[string]*CategoryN{}, Failures: []Failure{}},
-		Generate: GenerateMetrics{Outcomes: []Failure{}},
-		Extract:  ExtractMetrics{FactsRejected: map[string]int{}},
-		Gate:     GateResult{Passed: true, Reasons: []string{}},
+	r := &Report{
+		Suites: len(suites), Provider: cfg.Provider.Name(), Model: model, PromptVersions: cfg.Prompts,
+		Verify: newVerifyMetrics(), Generate: newGenerateMetrics(), Extract: newExtractMetrics(),
+		Splits: map[string]*SplitReport{}, GatedSplit: All,
+		Bootstrap: Bootstrap{Resamples: BootstrapResamples, Seed: BootstrapSeed, Level: 0.95, Method: "percentile"},
+		Gate:      GateResult{Passed: true, Reasons: []string{}},
+	}
+	for _, s := range suites {
+		if s.Split == "" {
+			continue
+		}
+		sp := r.Splits[s.Split]
+		if sp == nil {
+			sp = &SplitReport{SuiteNames: []string{}, Verify: newVerifyMetrics(), Generate: newGenerateMetrics(), Extract: newExtractMetrics()}
+			r.Splits[s.Split] = sp
+		}
+		sp.Suites++
+		sp.SuiteNames = append(sp.SuiteNames, s.Name)
+	}
+	if r.Splits[Test] != nil {
+		r.GatedSplit = Test
+	}
+	return r
+}
+
+func newVerifyMetrics() VerifyMetrics {
+	return VerifyMetrics{ByCategory: map[string]*CategoryN{}, Failures: []Failure{}}
+}
+
+func newGenerateMetrics() GenerateMetrics { return GenerateMetrics{Outcomes: []Failure{}} }
+
+func newExtractMetrics() ExtractMetrics { return ExtractMetrics{FactsRejected: map[string]int{}} }
+
+// split returns the figures of s's split, or nil for a suite outside one.
+func (r *Report) split(s *Suite) *SplitReport {
+	if s.Split == "" {
+		return nil
+	}
+	return r.Splits[s.Split]
+}
+
+func (r *Report) addVerify(s *Suite, v VerifyItem, supported bool, reason string) {
+	r.Verify.add(s, v, supported, reason)
+	if sp := r.split(s); sp != nil {
+		sp.Verify.add(s, v, supported, reason)
 	}
 }
 
-func (r *Report) addVerify(suite string, v VerifyItem, supported bool, reason string) {
-	m := &r.Verify
+func (m *VerifyMetrics) add(s *Suite, v VerifyItem, supported bool, reason string) {
 	m.N++
 	c := m.ByCategory[v.Category]
 	if c == nil {
-		c = &CategoryN{}
+		c = &CategoryN{Label: v.Label}
 		m.ByCategory[v.Category] = c
 	}
 	c.N++
@@ -129,9 +221,23 @@ func (r *Report) addVerify(suite string, v VerifyItem, supported bool, reason st
 	} else {
 		m.Unsupported++
 	}
+	switch {
+	case want && supported:
+		m.Confusion.TP++
+		c.Confusion.TP++
+	case want:
+		m.Confusion.FN++
+		c.Confusion.FN++
+	case supported:
+		m.Confusion.FP++
+		c.Confusion.FP++
+	default:
+		m.Confusion.TN++
+		c.Confusion.TN++
+	}
 	if supported == want {
 		c.Correct++
-		m.correct++
+		m.Correct++
 		return
 	}
 	got := "unsupported"
@@ -141,7 +247,7 @@ func (r *Report) addVerify(suite string, v VerifyItem, supported bool, reason st
 	} else {
 		m.FalseReject++
 	}
-	m.Failures = append(m.Failures, Failure{Suite: suite, ID: v.ID, Label: v.Label + "/" + v.Category, Got: got, Reason: reason})
+	m.Failures = append(m.Failures, Failure{Suite: s.Name, Split: s.Split, ID: v.ID, Label: v.Label + "/" + v.Category, Got: got, Reason: reason})
 }
 
 func (r *Report) addRuns(runs []*domain.Run) {
@@ -151,12 +257,18 @@ func (r *Report) addRuns(runs []*domain.Run) {
 	}
 }
 
-func (r *Report) addGenerate(suite, id, outcome, reason string, violations int) {
-	g := &r.Generate
+func (r *Report) addGenerate(s *Suite, id, outcome, reason string, violations int) {
+	r.Generate.add(s, id, outcome, reason, violations)
+	if sp := r.split(s); sp != nil {
+		sp.Generate.add(s, id, outcome, reason, violations)
+	}
+}
+
+func (g *GenerateMetrics) add(s *Suite, id, outcome, reason string, violations int) {
 	g.N++
 	g.Violations += violations
 	if outcome != domain.ParaVerified {
-		g.Outcomes = append(g.Outcomes, Failure{Suite: suite, ID: id, Label: "verified", Got: outcome, Reason: reason})
+		g.Outcomes = append(g.Outcomes, Failure{Suite: s.Name, Split: s.Split, ID: id, Label: "verified", Got: outcome, Reason: reason})
 	}
 	switch outcome {
 	case domain.ParaVerified:
@@ -168,31 +280,79 @@ func (r *Report) addGenerate(suite, id, outcome, reason string, violations int) 
 	}
 }
 
-func (r *Report) addExtract(expected, found, kept int, rejected map[string]int) {
-	r.Extract.N++
-	r.probeTotal += expected
-	r.probeFound += found
-	r.Extract.FactsKept += kept
+func (r *Report) addExtract(s *Suite, expected, found, kept int, rejected map[string]int) {
+	r.Extract.add(expected, found, kept, rejected)
+	if sp := r.split(s); sp != nil {
+		sp.Extract.add(expected, found, kept, rejected)
+	}
+}
+
+func (e *ExtractMetrics) add(expected, found, kept int, rejected map[string]int) {
+	e.N++
+	e.Expected += expected
+	e.Found += found
+	e.FactsKept += kept
 	for k, n := range rejected {
-		r.Extract.FactsRejected[k] += n
+		e.FactsRejected[k] += n
 	}
 }
 
 func (r *Report) finish(wall time.Duration) {
-	m := &r.Verify
-	m.FalseSupportRate = ratio(m.FalseSupport, m.Unsupported)
-	m.FalseRejectRate = ratio(m.FalseReject, m.Supported)
-	m.Accuracy = ratio(m.correct, m.N)
-	sort.Slice(m.Failures, func(i, j int) bool {
-		if m.Failures[i].Suite != m.Failures[j].Suite {
-			return m.Failures[i].Suite < m.Failures[j].Suite
-		}
-		return m.Failures[i].ID < m.Failures[j].ID
-	})
-	r.Extract.ProbeRecall = ratio(r.probeFound, r.probeTotal)
+	r.Verify.finish(All)
+	r.Generate.finish()
+	r.Extract.finish()
+	for name, sp := range r.Splits {
+		sp.Verify.finish(name)
+		sp.Generate.finish()
+		sp.Extract.finish()
+	}
 	r.WallS = round(wall.Seconds(), 2)
 	r.CostUSD = round(r.CostUSD, 6)
 }
+
+// finish computes the rates and their bootstrap intervals; split names the
+// streams of random numbers, so each interval is reproducible on its own.
+func (m *VerifyMetrics) finish(split string) {
+	m.Recall = ratio(m.Confusion.TP, m.Supported)
+	m.RecallCI = BootstrapCI(m.Confusion.TP, m.Supported, split+"/recall")
+	m.FalseSupportRate = ratio(m.FalseSupport, m.Unsupported)
+	m.FalseSupportCI = BootstrapCI(m.FalseSupport, m.Unsupported, split+"/false_support_rate")
+	m.FalseRejectRate = ratio(m.FalseReject, m.Supported)
+	m.Accuracy = ratio(m.Correct, m.N)
+	m.AccuracyCI = BootstrapCI(m.Correct, m.N, split+"/accuracy")
+	for name, c := range m.ByCategory {
+		if c.Label == "supported" {
+			v, ci := ratio(c.Confusion.TP, c.N), BootstrapCI(c.Confusion.TP, c.N, split+"/"+name+"/recall")
+			c.Recall, c.RecallCI = &v, &ci
+		} else {
+			v, ci := ratio(c.Confusion.FP, c.N), BootstrapCI(c.Confusion.FP, c.N, split+"/"+name+"/false_support_rate")
+			c.FalseSupportRate, c.FalseSupportCI = &v, &ci
+		}
+	}
+	sort.Slice(m.Failures, func(i, j int) bool {
+		a, b := m.Failures[i], m.Failures[j]
+		if a.Split != b.Split {
+			return a.Split < b.Split
+		}
+		if a.Suite != b.Suite {
+			return a.Suite < b.Suite
+		}
+		return a.ID < b.ID
+	})
+}
+
+func (g *GenerateMetrics) finish() {
+	g.VerifiedRate = ratio(g.Verified, g.N)
+	sort.Slice(g.Outcomes, func(i, j int) bool {
+		a, b := g.Outcomes[i], g.Outcomes[j]
+		if a.Suite != b.Suite {
+			return a.Suite < b.Suite
+		}
+		return a.ID < b.ID
+	})
+}
+
+func (e *ExtractMetrics) finish() { e.ProbeRecall = ratio(e.Found, e.Expected) }
 
 func ratio(a, b int) float64 {
 	if b == 0 {
@@ -206,13 +366,28 @@ func round(x float64, places int) float64 {
 	return math.Round(x*p) / p
 }
 
-// Baselined metrics: name, value, and whether higher is better.
+// gated returns the figures the baseline comparison judges: the test
+// split's when the run has one, else the whole run's.
+func (r *Report) gated() (VerifyMetrics, GenerateMetrics, ExtractMetrics) {
+	if sp := r.Splits[r.GatedSplit]; sp != nil {
+		return sp.Verify, sp.Generate, sp.Extract
+	}
+	return r.Verify, r.Generate, r.Extract
+}
+
+// Baselined metrics of the gated split: name, value, and whether higher is
+// better. With a test split the names start with "test.".
 func (r *Report) baselined() []metric {
+	v, g, e := r.gated()
+	prefix := ""
+	if r.GatedSplit != All {
+		prefix = r.GatedSplit + "."
+	}
 	return []metric{
-		{"verify.accuracy", r.Verify.Accuracy, true},
-		{"verify.false_reject_rate", r.Verify.FalseRejectRate, false},
-		{"generate.verified_rate", ratio(r.Generate.Verified, r.Generate.N), true},
-		{"extract.probe_recall", r.Extract.ProbeRecall, true},
+		{prefix + "verify.accuracy", v.Accuracy, true},
+		{prefix + "verify.false_reject_rate", v.FalseRejectRate, false},
+		{prefix + "generate.verified_rate", ratio(g.Verified, g.N), true},
+		{prefix + "extract.probe_recall", e.ProbeRecall, true},
 	}
 }
 
@@ -253,30 +428,39 @@ func LoadBaseline(path string) (*Baseline, error) {
 	return b, nil
 }
 
-// ApplyGate sets r.Gate: the hard limits (no false support, no violations)
-// and every baselined metric no worse than its baseline beyond tolerance.
+// ApplyGate sets r.Gate. The hard limits hold for every suite of the run,
+// whatever its split: no false support, no contract violation, no failed
+// generate item. The baseline comparison judges the gated split (test,
+// when the run has it): each baselined metric no worse than its baseline
+// beyond tolerance. A baseline entry for this key that lacks one of those
+// metrics (e.g. one written before the split) fails the gate too, rather
+// than passing unmeasured.
 func (r *Report) ApplyGate(b *Baseline) {
 	var reasons []string
 	if r.Verify.FalseSupport > 0 {
-		reasons = append(reasons, fmt.Sprintf("false support: %d unsupported item(s) judged supported (hard limit 0)", r.Verify.FalseSupport))
+		reasons = append(reasons, fmt.Sprintf("false support: %d unsupported item(s) judged supported%s (hard limit 0)",
+			r.Verify.FalseSupport, r.perSplit(func(sp *SplitReport) int { return sp.Verify.FalseSupport })))
 	}
 	if r.Generate.Violations > 0 {
-		reasons = append(reasons, fmt.Sprintf("%d contract violation(s) in generated paragraphs (hard limit 0)", r.Generate.Violations))
+		reasons = append(reasons, fmt.Sprintf("%d contract violation(s) in generated paragraphs%s (hard limit 0)",
+			r.Generate.Violations, r.perSplit(func(sp *SplitReport) int { return sp.Generate.Violations })))
 	}
 	if r.Generate.Failed > 0 {
-		reasons = append(reasons, fmt.Sprintf("%d generate item(s) failed", r.Generate.Failed))
+		reasons = append(reasons, fmt.Sprintf("%d generate item(s) failed%s",
+			r.Generate.Failed, r.perSplit(func(sp *SplitReport) int { return sp.Generate.Failed })))
 	}
 	if base, ok := b.Entries[r.Key()]; ok {
 		for _, m := range r.baselined() {
 			want, ok := base[m.name]
 			if !ok {
+				reasons = append(reasons, fmt.Sprintf("%s has no baseline for %s (%.4f now): accept it with --update-baseline", r.Key(), m.name, m.value))
 				continue
 			}
 			worse := want - m.value
 			if !m.higher {
 				worse = m.value - want
 			}
-			if worse > b.Tolerance {
+			if worse > b.Tolerance+1e-9 {
 				reasons = append(reasons, fmt.Sprintf("%s is %.4f, worse than its baseline %.4f (tolerance %.4f)", m.name, m.value, want, b.Tolerance))
 			}
 		}
@@ -287,7 +471,39 @@ func (r *Report) ApplyGate(b *Baseline) {
 	}
 }
 
-// UpdateBaseline records this report's metrics as the accepted ones.
+// perSplit says how a count divides among the splits: " (dev 1, test 0)".
+func (r *Report) perSplit(count func(*SplitReport) int) string {
+	var parts []string
+	for _, name := range r.splitNames() {
+		parts = append(parts, fmt.Sprintf("%s %d", name, count(r.Splits[name])))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// splitNames returns the run's splits: dev and test first, then any other
+// in name order.
+func (r *Report) splitNames() []string {
+	var out []string
+	for _, s := range Splits {
+		if r.Splits[s] != nil {
+			out = append(out, s)
+		}
+	}
+	var rest []string
+	for s := range r.Splits {
+		if !slices.Contains(Splits, s) {
+			rest = append(rest, s)
+		}
+	}
+	sort.Strings(rest)
+	return append(out, rest...)
+}
+
+// UpdateBaseline records this report's gated metrics as the accepted ones
+// for its key, replacing what that key held.
 func (r *Report) UpdateBaseline(b *Baseline, path string) error {
 	entry := map[string]float64{}
 	for _, m := range r.baselined() {
@@ -301,53 +517,18 @@ func (r *Report) UpdateBaseline(b *Baseline, path string) error {
 	return os.WriteFile(path, append(data, '\n'), 0o644)
 }
 
-// PrintTable writes the human summary.
-func (r *Report) PrintTable(w io.Writer) {
-	v := r.Verify
-	fmt.Fprintf(w, "opus eval: %d suites, provider %s, model %s\n\n", r.Suites, r.Provider, r.Model)
-	fmt.Fprintf(w, "verify    %s (%d supported, %d unsupported): accuracy %.3f, false support %d (rate %.3f), false reject %d (rate %.3f)\n",
-		count(v.N, "item"), v.Supported, v.Unsupported, v.Accuracy, v.FalseSupport, v.FalseSupportRate, v.FalseReject, v.FalseRejectRate)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  category\tlabel\tn\tcorrect\twrong rate")
-	cats := append(append([]string{}, SupportedCategories...), UnsupportedCategories...)
-	for _, c := range cats {
-		n := v.ByCategory[c]
-		if n == nil {
-			continue
-		}
-		label := "unsupported"
-		for _, s := range SupportedCategories {
-			if s == c {
-				label = "supported"
-			}
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\t%.3f\n", c, label, n.N, n.Correct, ratio(n.N-n.Correct, n.N))
+// ReadReport reads the JSON that 'opus eval --json' wrote (for Compare).
+func ReadReport(path string) (*Report, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
 	}
-	tw.Flush()
-	g := r.Generate
-	fmt.Fprintf(w, "\ngenerate  %s: %d verified, %d rejected, %d failed; %d contract violations\n", count(g.N, "item"), g.Verified, g.Rejected, g.Failed, g.Violations)
-	for _, o := range g.Outcomes {
-		fmt.Fprintf(w, "  %s %s ended %s: %s\n", o.Suite, o.ID, o.Got, o.Reason)
+	var r Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("%s is not an opus eval report: %w", path, err)
 	}
-	e := r.Extract
-	fmt.Fprintf(w, "extract   %s: recall %.3f; %d facts kept, rejected %v\n", count(e.N, "probe"), e.ProbeRecall, e.FactsKept, e.FactsRejected)
-	fmt.Fprintf(w, "cost      %d tokens, $%.4f, %.1f s\n", r.Tokens, r.CostUSD, r.WallS)
-	if len(v.Failures) > 0 {
-		fmt.Fprintf(w, "\nmisjudged items:\n")
-		for _, f := range v.Failures {
-			fmt.Fprintf(w, "  %s %s (%s) judged %s: %s\n", f.Suite, f.ID, f.Label, f.Got, f.Reason)
-		}
+	if r.Splits == nil {
+		r.Splits = map[string]*SplitReport{}
 	}
-	if r.Gate.Passed {
-		fmt.Fprintln(w, "\ngate: passed")
-	} else {
-		fmt.Fprintf(w, "\ngate: FAILED\n  %s\n", strings.Join(r.Gate.Reasons, "\n  "))
-	}
-}
-
-func count(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return &r, nil
 }

@@ -82,7 +82,7 @@ func Run(ctx context.Context, suites []*Suite, cfg Config) (*Report, error) {
 		ls = append(ls, l)
 	}
 
-	r := newReport(cfg, len(suites))
+	r := newReport(cfg, suites)
 	total := 0
 	for _, l := range ls {
 		total += len(l.suite.Verify) + len(l.suite.Generate) + len(l.suite.Extract)
@@ -105,7 +105,7 @@ func Run(ctx context.Context, suites []*Suite, cfg Config) (*Report, error) {
 					return fmt.Errorf("suite %s, item %s: %w", l.suite.Path, v.ID, err)
 				}
 				mu.Lock()
-				r.addVerify(l.suite.Name, v, got, reason)
+				r.addVerify(l.suite, v, got, reason)
 				r.addRuns(runs)
 				mu.Unlock()
 				return nil
@@ -119,7 +119,7 @@ func Run(ctx context.Context, suites []*Suite, cfg Config) (*Report, error) {
 					return err
 				}
 				mu.Lock()
-				r.addGenerate(l.suite.Name, gi.ID, outcome, reason, violations)
+				r.addGenerate(l.suite, gi.ID, outcome, reason, violations)
 				mu.Unlock()
 				return nil
 			})
@@ -135,7 +135,7 @@ func Run(ctx context.Context, suites []*Suite, cfg Config) (*Report, error) {
 			if err != nil {
 				return nil, fmt.Errorf("suite %s, extract[%d]: %w", l.suite.Path, i, err)
 			}
-			r.addExtract(len(p.Expect), found, kept, rejected)
+			r.addExtract(l.suite, len(p.Expect), found, kept, rejected)
 			tick()
 		}
 	}

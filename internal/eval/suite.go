@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -29,6 +30,34 @@ type Suite struct {
 
 	// Path is the file the suite came from.
 	Path string `yaml:"-"`
+	// Split is the split the suite belongs to: the name of the directory
+	// it is in when that is dev or test (SplitOf), else "".
+	Split string `yaml:"-"`
+}
+
+// The splits of a golden set (golden/README.md): suites in a directory
+// named dev are the ones rules may be tuned on; those in one named test
+// are held out, and the CI gate judges them.
+const (
+	Dev  = "dev"
+	Test = "test"
+)
+
+// Splits lists the splits in the order reports show them.
+var Splits = []string{Dev, Test}
+
+// SplitOf returns the split of the suite file at path: the name of the
+// directory it is in when that is dev or test, else "" (a suite outside
+// any split, which counts only towards the whole run's figures).
+func SplitOf(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs // "x.yaml" run from golden/test is in test
+	}
+	switch dir := filepath.Base(filepath.Dir(path)); dir {
+	case Dev, Test:
+		return dir
+	}
+	return ""
 }
 
 // Document is an inline document (pages) or a PDF relative to the suite.
@@ -91,8 +120,10 @@ func (e *SuiteError) Error() string {
 	return fmt.Sprintf("suite %s, item %s: %s", e.Path, e.Item, e.Problem)
 }
 
-// Load reads suites from files and directories (every *.yaml / *.yml in a
-// directory, in name order).
+// Load reads suites from files and directories: every *.yaml / *.yml in a
+// directory and its subdirectories (golden/dev, golden/test), in path
+// order; a file named twice is read once. Each suite's split is SplitOf
+// its path.
 func Load(paths []string) ([]*Suite, error) {
 	var files []string
 	for _, p := range paths {
@@ -104,17 +135,21 @@ func Load(paths []string) ([]*Suite, error) {
 			files = append(files, p)
 			continue
 		}
-		entries, err := os.ReadDir(p)
+		err = filepath.WalkDir(p, func(path string, e fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if ext := filepath.Ext(e.Name()); !e.IsDir() && (ext == ".yaml" || ext == ".yml") {
+				files = append(files, path)
+			}
+			return nil
+		})
 		if err != nil {
 			return nil, &SuiteError{Path: p, Problem: err.Error()}
 		}
-		for _, e := range entries {
-			if ext := filepath.Ext(e.Name()); !e.IsDir() && (ext == ".yaml" || ext == ".yml") {
-				files = append(files, filepath.Join(p, e.Name()))
-			}
-		}
 	}
 	sort.Strings(files)
+	files = slices.Compact(files)
 	if len(files) == 0 {
 		return nil, &SuiteError{Path: strings.Join(paths, ", "), Problem: "no *.yaml suites found"}
 	}
@@ -144,6 +179,7 @@ func parse(path string) (*Suite, error) {
 		return nil, &SuiteError{Path: path, Problem: strings.ReplaceAll(err.Error(), "\n", "; ")}
 	}
 	s.Path = path
+	s.Split = SplitOf(path)
 	if s.Name == "" {
 		s.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	}

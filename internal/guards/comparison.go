@@ -12,9 +12,9 @@ import (
 var comparisonMarkers = newCues("than, versus, vs, compared with, compared to, as compared with, as compared to, "+
 	"in comparison with, in comparison to, relative to, as opposed to, over", "")
 
-// overAfter are the words after which "over" compares ("an increase of 5%
-// over baseline", "a 3.9x speedup over the interpreter") rather than
-// spans ("over 12 weeks").
+// overAfter are the words after which "over" compares ("a rise of 7%
+// over baseline", "a 2.4x gain over the old method") rather than spans
+// ("over 12 weeks").
 var overAfter = map[string]bool{}
 
 func init() {
@@ -122,7 +122,7 @@ func comparisons(toks []textnorm.Token) []comparison {
 		// then content words and numbers up to the first stop word or
 		// punctuation.
 		k := skipLead(toks, c.End, end)
-		// "than that seen in the crystal structure", "than those
+		// "than that seen in the control plots", "than those
 		// observed with placebo": the pronoun stands for the subject,
 		// the participle is no part of the standard.
 		if k+1 < end && k > c.End && isDemonstrative(toks[k-1]) && isParticiple(toks[k]) && toks[k+1].Kind == textnorm.Word && toks[k+1].Stop {
@@ -217,9 +217,9 @@ func overComparative(toks []textnorm.Token, i int) bool {
 // the sentence, one fact view must make a comparison whose standard holds
 // every word of the sentence's standard, and whose subject side holds
 // every word of the sentence's subject side that the view has at all
-// (outside what follows its standard). "Wheat is more sensitive during
-// the vegetative stage than during the reproductive phase" is not backed
-// by "... during the reproductive phase than the vegetative stage". A
+// (outside what follows its standard). "Seedlings are more sensitive in
+// the first month than in the second month" is not backed by "... in the
+// second month than the first month". A
 // comparison the linked facts do not make at all is not supported either.
 func checkComparison(s []textnorm.Token, fs []fact) []Failure {
 	for _, sc := range comparisons(s) {
@@ -255,8 +255,8 @@ func checkComparison(s []textnorm.Token, fs []fact) []Failure {
 func sidesHold(sc, fc comparison, in map[string]bool) bool {
 	std, subj, rest := set(fc.std), set(fc.subject), set(fc.rest)
 	for _, w := range sc.std {
-		// "during the reproductive phase than [during] the vegetative
-		// stage": a preposition of the subject side may be repeated.
+		// "in the second month than [in] the first month": a
+		// preposition of the subject side may be repeated.
 		if !std[w] && (!echoes[w] || !subj[w]) {
 			return false
 		}

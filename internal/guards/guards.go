@@ -174,9 +174,9 @@ func (f fact) find(list cueList) (Cue, bool) {
 // several sentences, or clauses joined by a semicolon) refers back ("This
 // was not significant", "These findings suggest"); or when the sentence
 // draws on it: uses a word or number that the view has only in sentences
-// with such a cue. "... The entire sort took 1283 s. However these last
-// few stragglers don't finish until 300 s later." does not make "The
-// entire sort took 1283 s" a negated claim.
+// with such a cue. "... The whole run took 840 s. However a few slow
+// nodes do not finish until 90 s later." does not make "The whole run
+// took 840 s" a negated claim.
 func (f fact) binds(list cueList, items map[string]bool) (Cue, bool) {
 	for _, v := range f.views {
 		cues := list.find(v)
@@ -227,8 +227,8 @@ func itemSet(toks []textnorm.Token) map[string]bool {
 }
 
 // segments numbers the sentences of toks, with clauses joined by a
-// semicolon counted apart: a full stop followed by a capital ("... 1283
-// seconds. However ..."; "et al. (2005)" goes on), "!", "?" and ";" start
+// semicolon counted apart: a full stop followed by a capital ("... 840
+// seconds. However ..."; "et al. (1999)" goes on), "!", "?" and ";" start
 // a new one, outside round brackets.
 func segments(toks []textnorm.Token) []int {
 	out := make([]int, len(toks))

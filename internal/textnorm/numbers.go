@@ -254,8 +254,8 @@ func (sc *scanner) number(i, start int, cmp string) int {
 		j = e
 	}
 	// A unit written once at the end of a range belongs to every value
-	// before it: "12-15 weeks", and in "11.21 ± 0.74 nM and 3 ± 1 mg" the
-	// nM to 11.21.
+	// before it: "12-15 weeks", and in "8.42 ± 0.51 nM and 3 ± 1 mg" the
+	// nM to 8.42.
 	next := ""
 	for n := len(items) - 1; n >= 0; n-- {
 		switch {
@@ -668,7 +668,7 @@ func (sc *scanner) spelled(i int) int {
 		return sc.fraction(i)
 	}
 	n := total + current
-	// "two and a half minutes": only with a unit, which makes it a
+	// "three and a half hours": only with a unit, which makes it a
 	// quantity rather than a list ("two and a half-day course").
 	if rest := strings.ToLower(s[end:]); strings.HasPrefix(rest, " and a half ") {
 		if unit, e := parseUnit(s, end+len(" and a half")); unit != "" && unit != "%" {
@@ -692,7 +692,7 @@ func (sc *scanner) spelled(i int) int {
 	return e
 }
 
-// prefixed reads "week 12" (and "weeks 12 and 24") at i, where s[i:j] is
+// prefixed reads "week 8" (and "weeks 8 and 16") at i, where s[i:j] is
 // the time word.
 func (sc *scanner) prefixed(i, j int, unit string) int {
 	s := sc.s
@@ -728,7 +728,7 @@ func listSep(s string, i int) (int, bool) {
 }
 
 // fraction reads "half" or "a quarter" at i as a quantity: "half an hour"
-// is 0.5 h, "half of the extractions" 50%, "a quarter of a second" 0.25 s.
+// is 0.5 h, "half of the samples" 50%, "a quarter of an hour" 0.25 h.
 // Compounds ("half-life"), "a half" ("an hour and a half") and "quarter"
 // without "a" ("the first quarter") stay words.
 func (sc *scanner) fraction(i int) int {

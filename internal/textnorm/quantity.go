@@ -123,8 +123,8 @@ func parseQuantity(key string) (quantity, bool) {
 
 // SameQuantity reports whether two keys of Numbers state the same quantity:
 // the same key, or the same comparison and dimension with values that
-// convert exactly ("2 h" and "120 min", "100 ms" and "0.1 s", "12.88 g/l"
-// and "1.288 g/dl", "1000 hz" and "1 khz", "6 week" and "42 day", "half"
+// convert exactly ("2 h" and "120 min", "100 ms" and "0.1 s", "14.5 g/l"
+// and "1.45 g/dl", "1000 hz" and "1 khz", "6 week" and "42 day", "half"
 // read as "50%"). Nothing is rounded: "26 ms" is not "0.03 s", and months
 // are not converted to days or weeks.
 func SameQuantity(a, b string) bool {

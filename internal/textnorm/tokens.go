@@ -110,7 +110,7 @@ func Tokenize(s string) []Token {
 // "12-week", "12 weeks" and "week 12" → "12 week", "p < .05" → "p<0.05",
 // "< 100 mg/dL" → "<100 mg/dl", "1.5-fold" → "1.5x", "twelve" → "12",
 // "1.2 million" → "1200000"; fractions in words ("half an hour" → "0.5 h",
-// "two and a half minutes" → "2.5 min", "half of" → "50%", "three
+// "three and a half hours" → "3.5 h", "half of" → "50%", "three
 // quarters" → "75%"); a duration in two units run together ("1 h 30 min"
 // → "90 min"); both ends of a range ("12–15%" → "12%", "15%"; "±", "+/-"
 // and "+-" separate too); identifiers with digits as themselves,

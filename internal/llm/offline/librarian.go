@@ -219,7 +219,7 @@ func firstLine(lines []line) int {
 // isHeading reports a short line that does not end a sentence or a word
 // and is followed by a line that starts one: "2. Methods", "Introduction",
 // "RESEARCH ARTICLE". The first line of a page may be long: it is usually
-// a running header ("Rehabilitation Research and Practice 3").
+// a running header ("Annals of Imaginary Studies 3").
 func isHeading(text, next string, median int, top bool) bool {
 	n := utf8.RuneCountInString(text)
 	if n == 0 || next == "" || (!top && (median < 20 || n*10 > median*7)) {

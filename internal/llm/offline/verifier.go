@@ -26,9 +26,9 @@ import (
 // ("fell", "decreased", "reduced"; "used", "employed"; textnorm.Concept),
 // held to the same place as the word they stand for; numbers in other
 // formats and units that convert exactly ("38 %" and "38 percent", "120
-// minutes" and "2 hours", "half" and "50%", "a quarter of a second" and
-// "250 ms"; textnorm.SameQuantity); a percentage that glosses a count ("9
-// patients (7.5%)") as said of the count's words.
+// minutes" and "2 hours", "half" and "50%", "a quarter of an hour" and
+// "15 minutes"; textnorm.SameQuantity); a percentage that glosses a count ("8
+// mice (4.0%)") as said of the count's words.
 //
 // What ties numbers to their things: the words next to each number
 // (binding); the order of numbers with no word between them; and numbers
@@ -257,7 +257,7 @@ var joiners = map[string]bool{"and": true, "or": true, "but": true, "whereas": t
 // words of a fact that gives it: those of its part, taken as above ("and
 // 5.0%, respectively" with "myalgia in 7.5%"). "Drug A lowered LDL-C
 // by 12%" does not take its 12% from "Drug B lowered HDL-C by 12%", nor
-// does a quote take its speaker's label "(Centre A, R6)" from another
+// does a quote take its speaker's label "(Site B, P4)" from another
 // quote.
 func checkAggregation(s []textnorm.Token, views []view, norm string) *finding {
 	us := units(views)
@@ -314,8 +314,8 @@ func checkAggregation(s []textnorm.Token, views []view, norm string) *finding {
 	}
 	// around returns with(p), and the words of the parts around p in its
 	// sentence or clause, nearest first, while it has fewer than two
-	// words: a part of one word ("he goes", "Current and continued
-	// emissions") is judged with its neighbours.
+	// words: a part of one word ("he goes", "Past and present
+	// members") is judged with its neighbours.
 	around := func(p int) []string {
 		out := with(p)
 		for d := 1; len(out) < 2 && (p-d >= 0 || p+d <= n); d++ {
@@ -600,7 +600,7 @@ func neighbours(toks []textnorm.Token, i, dir, n int, stop func(textnorm.Token) 
 // clauseEnd reports tokens that end the words belonging to a number: other
 // numbers, semicolons and colons, and clause-joining words. Commas,
 // brackets and full stops (a sentence has only abbreviation stops inside)
-// do not: "Liu et al., 2014" binds 2014 to Liu.
+// do not: "Moreau et al., 2011" binds 2011 to Moreau.
 func clauseEnd(t textnorm.Token) bool {
 	switch t.Kind {
 	case textnorm.Number:
@@ -687,10 +687,10 @@ func checkNumberBinding(s []textnorm.Token, views []view, _ string) *finding {
 // first, up to a clause end. The plain reading stops at the next number,
 // as the sentence's side does. Two more readings hold when they apply: a
 // bracketed aside next to the number does not separate it from its words
-// (in "the first principal component (PC1) explaining 23.1%", 23.1% is
-// said of the first principal component), and a percentage that glosses a
-// count ("9 patients (7.5%) on drug A", "61 of 120 patients (51%)") is
-// bound to the count's words: 7.5% of patients on drug A.
+// (in "the main factor (F1) explaining 41.5%", 41.5% is said of the main
+// factor), and a percentage that glosses a count ("8 mice (4.0%) on diet
+// A", "33 of 80 mice (41%)") is bound to the count's words: 4.0% of mice
+// on diet A.
 func factSides(toks []textnorm.Token, q int) [][2][]int {
 	out := [][2][]int{{
 		neighbours(toks, q, -1, len(toks), clauseEnd),
@@ -759,8 +759,8 @@ func matching(toks []textnorm.Token, k, dir int, open, shut string) int {
 }
 
 // glossedCount recognises a percentage alone in brackets after a count and
-// at most three words: "9 patients (7.5%)", "61 of 120 patients (51%)",
-// "228 (95%)". It returns the index of the count (the first of "61 of 120")
+// at most three words: "8 mice (4.0%)", "33 of 80 mice (41%)",
+// "228 (95%)". It returns the index of the count (the first of "33 of 80")
 // and of the closing bracket.
 func glossedCount(toks []textnorm.Token, q int) (count, close int, ok bool) {
 	t := toks[q]
@@ -781,7 +781,7 @@ func glossedCount(toks []textnorm.Token, q int) (count, close int, ok bool) {
 			if !isCount(u.Key) {
 				return 0, 0, false
 			}
-			// "61 of 120": the count is the first number.
+			// "33 of 80": the count is the first number.
 			if k >= 2 && toks[k-1].Kind == textnorm.Word && toks[k-1].Key == "of" && toks[k-2].Kind == textnorm.Number && isCount(toks[k-2].Key) {
 				k -= 2
 			}
@@ -807,7 +807,7 @@ func isCount(key string) bool {
 
 // clauses numbers the clauses of toks: a new clause starts after a
 // semicolon, a colon, a full stop that ends a sentence (followed by a
-// capital; "et al. (2005)" and "vs. placebo" go on) and at a contrast
+// capital; "et al. (1999)" and "vs. placebo" go on) and at a contrast
 // conjunction ("whereas", "but").
 func clauses(toks []textnorm.Token) []int {
 	out := make([]int, len(toks))
@@ -859,9 +859,9 @@ func clauseNumbers(toks []textnorm.Token) [][]string {
 // numbers linked in the sentence (see linked) that a fact states both of
 // must be linked in some fact too: in one clause of it, with no number between them
 // that competes with either (one of the same unit, outside a bracketed
-// aside), unless all between them make one list with them ("7, 10 and 14
-// days"). "In 2014/15 ... at 7 and 14 days; in 2015/16 at 7, 10 and 14
-// days" does not support "In 2014/15 ... at 7, 10 and 14 days", nor "38%
+// aside), unless all between them make one list with them ("3, 5 and 9
+// hours"). "In 2019 ... at 3 and 9 hours; in 2020 at 3, 5 and 9 hours"
+// does not support "In 2019 ... at 3, 5 and 9 hours", nor "38%
 // in patients at 12 weeks and 20% in patients at 24 weeks" the sentence
 // "38% in patients at 24 weeks", though every number and word is there.
 // Numbers that no single fact states together (an aggregation of two
@@ -924,11 +924,11 @@ func linked(toks []textnorm.Token, norm, a, b string) bool {
 // parted reports whether numbers between the numbers at toks[i] and
 // toks[j] (i < j) make them belong to different things: a number of the
 // unit of either, outside a bracketed aside that closes before toks[j]
-// ("38% (95% CI 30 to 40) at 12 weeks" keeps 38% with 12 weeks; "38% at 12
+// ("38% (95% CI 31 to 45) at 12 weeks" keeps 38% with 12 weeks; "38% at 12
 // weeks and 20% at 24 weeks" parts 38% from 24 weeks). Bare counts
-// between two numbers of one unit do not part them ("9 patients (7.5%)
-// and 6 patients (5.0%)"), nor do the other members of one list of one
-// unit joined by commas, "and" or "or" ("7, 10 and 14 days").
+// between two numbers of one unit do not part them ("8 mice (4.0%) and
+// 5 mice (2.5%)"), nor do the other members of one list of one unit
+// joined by commas, "and" or "or" ("3, 5 and 9 hours").
 func parted(toks []textnorm.Token, norm string, i, j int) bool {
 	ua, ub := unitOf(toks[i].Key), unitOf(toks[j].Key)
 	depth, competing := 0, false
@@ -992,7 +992,7 @@ func oneList(toks []textnorm.Token, norm string, i, j int) bool {
 }
 
 // isQuantity reports a number key that is a value (with a unit or not),
-// not an identifier such as "cd4" or "va12w72", nor an ordinal or p-value.
+// not an identifier such as "cd4" or "xk12b7", nor an ordinal or p-value.
 func isQuantity(key string) bool {
 	num, _, _ := strings.Cut(strings.TrimLeft(key, "<>="), " ")
 	_, err := strconv.ParseFloat(strings.TrimRight(num, "%‰x°cfp"), 64)
@@ -1037,7 +1037,7 @@ func checkNumberCounts(s []textnorm.Token, views []view) *finding {
 }
 
 // numberPairs returns the pairs of numbers that follow each other with no
-// content word between them ("38% and 12%", "AGS2000 (PI612956").
+// content word between them ("38% and 12%", "XR2000 (QT123456").
 func numberPairs(toks []textnorm.Token) [][2]textnorm.Token {
 	var out [][2]textnorm.Token
 	prev := -1
