@@ -513,9 +513,25 @@ verify:
 	e.json(&docs, "doc", "list")
 	assert.Empty(t, docs, "eval never touches the user's data")
 
+	// --compare lines every figure up against an earlier report.
+	before := e.writeFile("before.json", e.ok("eval", dir, "--json"))
+	out := e.ok("eval", dir, "--compare", before)
+	assert.Contains(t, out, "compared with "+before)
+	assert.Regexp(t, `verify\.accuracy\s+1 \(2/2\).*1 \(2/2\).*same`, out)
+	var both struct {
+		Report     map[string]any `json:"report"`
+		Comparison map[string]any `json:"comparison"`
+	}
+	e.json(&both, "eval", dir, "--compare", before)
+	assert.NotEmpty(t, both.Report)
+	assert.NotEmpty(t, both.Comparison)
+	res := e.run("eval", dir, "--compare", filepath.Join(e.home, "missing.json"))
+	assert.Equal(t, 2, res.code)
+	assert.Contains(t, res.stderr, "--compare")
+
 	broken := strings.Replace(suite, "at four centres\"}", "at five centres\"}", 1)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "tiny.yaml"), []byte(broken), 0o600))
-	res := e.run("eval", dir)
+	res = e.run("eval", dir)
 	assert.Equal(t, 2, res.code)
 	assert.Contains(t, res.stderr, "tiny.yaml, item F1")
 	assert.Equal(t, 1, strings.Count(strings.TrimSpace(res.stderr), "\n")+1, res.stderr)

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -21,6 +22,7 @@ type evalOptions struct {
 	Gate         bool
 	Update       bool
 	BaselinePath string
+	Compare      string // an earlier --json report to compare with
 	Concurrency  int
 	Model        modelFlags
 	Export       exportFlags
@@ -35,10 +37,13 @@ func newCmdEval(f *Factory, runF func(context.Context, *evalOptions) error) *cob
 selected provider, in a fresh temporary database — never your data — and prints a metrics
 table, or one JSON object with --json. --gate exits 1 when false support > 0, a contract
 violation occurred, or a baselined metric is worse than its baseline beyond tolerance.
-A broken suite (a quote not on its page, an unknown fact id or category) exits 2.
-The suite format and the metrics are described in docs/eval.md.`,
+Suites under golden/dev and golden/test are reported per split; the baseline compares the
+held-out test split, the hard limits hold on every suite. --compare OLD.json adds a table of
+every figure against an earlier --json report. A broken suite (a quote not on its page, an
+unknown fact id or category) exits 2. The suite format and the metrics are in docs/eval.md.`,
 		Example: examples("opus eval", "opus eval --gate --provider offline golden",
-			"opus eval my-suites/ extra.yaml --json", "opus eval --provider replay --cassette golden.cassette.jsonl --gate"),
+			"opus eval my-suites/ extra.yaml --json",
+			"opus eval --json > before.json && opus eval --compare before.json", "opus eval --provider replay --cassette golden.cassette.jsonl --gate"),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Paths = args
 			if len(o.Paths) == 0 {
@@ -50,6 +55,7 @@ The suite format and the metrics are described in docs/eval.md.`,
 	c.Flags().BoolVar(&o.Gate, "gate", false, "exit 1 when a hard limit or the baseline is broken")
 	c.Flags().BoolVar(&o.Update, "update-baseline", false, "record this run's metrics as the baseline")
 	c.Flags().StringVar(&o.BaselinePath, "baseline", "", "baseline file (default: baseline.json beside the first suite path)")
+	c.Flags().StringVar(&o.Compare, "compare", "", "compare with an earlier 'opus eval --json' report (a per-figure table)")
 	c.Flags().IntVar(&o.Concurrency, "concurrency", 8, "items evaluated at once")
 	addModelFlags(c, &o.Model)
 	addExportFlags(c, &o.Export)
@@ -57,6 +63,13 @@ The suite format and the metrics are described in docs/eval.md.`,
 }
 
 func evalRun(ctx context.Context, o *evalOptions) error {
+	var old *eval.Report
+	if o.Compare != "" {
+		var err error
+		if old, err = eval.ReadReport(o.Compare); err != nil {
+			return domain.Errorf(domain.Invalid, "--compare %s: %v", o.Compare, err)
+		}
+	}
 	suites, err := eval.Load(o.Paths)
 	if err != nil {
 		return suiteError(err)
@@ -93,7 +106,24 @@ func evalRun(ctx context.Context, o *evalOptions) error {
 			return domain.Errorf(domain.Unavailable, "cannot write %s: %v", baselinePath, err)
 		}
 	}
-	if err := o.f.render(o.Export, report, func(w io.Writer) { report.PrintTable(w) }); err != nil {
+	var out any = report
+	var cmp *eval.Comparison
+	if old != nil {
+		c := eval.Compare(old, report)
+		cmp = &c
+		out = struct {
+			Report     *eval.Report    `json:"report"`
+			Comparison eval.Comparison `json:"comparison"`
+		}{report, c}
+	}
+	err = o.f.render(o.Export, out, func(w io.Writer) {
+		report.PrintTable(w)
+		if cmp != nil {
+			fmt.Fprintf(w, "\ncompared with %s:\n", o.Compare)
+			cmp.WriteTable(w)
+		}
+	})
+	if err != nil {
 		return err
 	}
 	if o.Gate && !report.Gate.Passed {
