@@ -89,6 +89,8 @@ type paraView struct {
 		Facts   []string `json:"facts"`
 	} `json:"sentences"`
 	Reasons []string `json:"reasons"`
+	// Latest is set when an earlier verified revision is shown.
+	Latest int `json:"latest_revision"`
 }
 
 // The README's main job: add a real paper, extract, generate, show.
@@ -235,9 +237,11 @@ func TestRejectedParagraphTextIsNeverShown(t *testing.T) {
 		r := e.run("runs", "show", run.ID)
 		assert.NotContainsf(t, r.stdout, "cholesterol by 48%", "runs show %s shows the rejected text", run.ID)
 	}
+	// What is shown is the last verified revision, saying the edit was rejected.
 	show := e.run("para", "show", "P1")
-	assert.Equal(t, 5, show.code)
-	assert.Contains(t, show.stderr, "rejected")
+	assert.Equal(t, 0, show.code)
+	assert.Contains(t, show.stderr, "revision 2, is rejected")
+	assert.Contains(t, show.stdout, "38%")
 
 	diag := e.ok("para", "show", "P1", "--diagnostics")
 	assert.Contains(t, diag, "cholesterol by 48%", "diagnostics shows the unverified sentence…")

@@ -172,7 +172,11 @@ func TestNumbersInAnyScriptAreChecked(t *testing.T) {
 			v, r := editOutcome(t, e, c.line)
 			assert.Equal(t, 5, r.code, "the edit is not verified: %s", r.stderr)
 			assert.NotEqual(t, "verified", v.State)
-			assert.Empty(t, v.Text)
+			// Only the last verified revision may be shown, never the edit.
+			assert.Equal(t, 2, v.Latest)
+			assert.NotContains(t, v.Text, strings.TrimSuffix(c.line, " [F1]."))
+			assert.NotContains(t, v.Text, strings.TrimSuffix(c.line, " [F2]."))
+			assert.NotContains(t, v.Text, strings.TrimSuffix(c.line, " [F3]."))
 		})
 	}
 	t.Run("the same number in another script still verifies", func(t *testing.T) {

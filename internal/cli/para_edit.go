@@ -69,5 +69,5 @@ func paraEditRun(ctx context.Context, o *paraEditOptions) error {
 	if _, err := o.f.finishJob(ctx, svc, actor, j, "verifying "+p.Handle); err != nil {
 		return err
 	}
-	return o.f.showParagraph(ctx, svc, actor, o.Export, p.Handle, false)
+	return o.f.showWritten(ctx, svc, actor, o.Export, p.Handle)
 }

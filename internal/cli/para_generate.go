@@ -68,5 +68,5 @@ func paraGenerateRun(ctx context.Context, o *paraGenerateOptions) error {
 	if _, err := o.f.finishJob(ctx, svc, actor, j, "writing "+p.Handle); err != nil {
 		return err
 	}
-	return o.f.showParagraph(ctx, svc, actor, o.Export, p.Handle, false)
+	return o.f.showWritten(ctx, svc, actor, o.Export, p.Handle)
 }

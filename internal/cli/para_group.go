@@ -22,15 +22,29 @@ func newCmdPara(f *Factory) *cobra.Command {
 		Example: examples("opus para generate spec.yaml", "opus para show P1", "opus para edit P1", "opus para trace P1"),
 	}
 	c.AddCommand(newCmdParaGenerate(f, nil), newCmdParaShow(f, nil), newCmdParaList(f, nil),
-		newCmdParaTrace(f, nil), newCmdParaEdit(f, nil))
+		newCmdParaTrace(f, nil), newCmdParaEdit(f, nil), newCmdParaHistory(f, nil))
 	return groupCommand(c)
 }
 
-// showParagraph prints a paragraph through the service's display rule: its
-// text only when every sentence is verified, else the error (and with
-// --json the view, which then holds no text).
-func (f *Factory) showParagraph(ctx context.Context, svc *service.Service, actor service.Actor, e exportFlags, handle string, diagnostics bool) error {
-	v, err := svc.ShowParagraph(ctx, actor, handle, diagnostics)
+// showWritten prints the outcome of a generate or edit job: the new
+// revision if it was verified. When it was not, the paragraph still shows
+// an earlier one, but that is not what the command wrote: exit 5.
+func (f *Factory) showWritten(ctx context.Context, svc *service.Service, actor service.Actor, e exportFlags, handle string) error {
+	v, err := svc.ShowParagraph(ctx, actor, handle, false)
+	if err == nil && v.Latest != 0 {
+		err = domain.Errorf(domain.NotVerified, "revision %d of %s was not verified: %s", v.Latest, handle, v.Note)
+		if e.enabled() {
+			if rerr := f.render(e, v, nil); rerr != nil {
+				return rerr
+			}
+		}
+		return err
+	}
+	return f.renderParagraph(e, v, err)
+}
+
+// renderParagraph prints a paragraph view (ShowParagraph, ShowRevision).
+func (f *Factory) renderParagraph(e exportFlags, v *service.ParagraphView, err error) error {
 	if v != nil && e.enabled() {
 		if rerr := f.render(e, v, nil); rerr != nil {
 			return rerr
@@ -60,6 +74,9 @@ func (f *Factory) showParagraph(ctx context.Context, svc *service.Service, actor
 		return nil
 	}
 	fmt.Fprintln(w, safe(v.Text))
+	if v.Note != "" {
+		fmt.Fprintln(f.IO.Err, styleBad.Render("opus: "+safe(v.Note)))
+	}
 	note := fmt.Sprintf("%s verified: %s, revision %d", v.ID, plural(len(v.Sentences), "sentence"), v.Revision)
 	if n := countVerbatim(v.Sentences); n > 0 {
 		note += fmt.Sprintf("; %d copied verbatim from a quote: quote them as such (see 'opus para trace %s')", n, v.ID)

@@ -179,3 +179,53 @@ func TestFactTextsCarryNoSourceCitations(t *testing.T) {
 	}
 	assert.Positive(t, quoted, "the paper cites references in the quotes kept")
 }
+
+// A rejected edit does not hide the last verified revision; a retraction of
+// a fact it cites does.
+func TestRejectedEditKeepsTheLastVerifiedRevision(t *testing.T) {
+	e := library(t)
+	e.ok("para", "generate", e.writeFile("s.yaml", "section: results\nintent: Report the findings.\nfacts: [F2, F3]\n"))
+	first := e.ok("para", "show", "P1")
+
+	r := e.run("para", "edit", "P1", "--file", e.writeFile("bad.txt", "The moon is made of green cheese [F2].\nStructured programmes are effective in enabling patients to develop lifestyle skills [F3].\n"))
+	require.Equal(t, 5, r.code, r.stderr)
+	r = e.run("para", "show", "P1")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, first, r.stdout, "the last verified revision is shown")
+	assert.Contains(t, r.stderr, "showing revision 1, the last verified; the latest, revision 2, is rejected")
+	var v struct {
+		Revision int    `json:"revision"`
+		Latest   int    `json:"latest_revision"`
+		Text     string `json:"text"`
+	}
+	e.json(&v, "para", "show", "P1")
+	assert.Equal(t, 1, v.Revision)
+	assert.Equal(t, 2, v.Latest)
+	// The rejected draft only under --diagnostics.
+	assert.NotContains(t, r.stdout, "cheese")
+	assert.Contains(t, e.ok("para", "show", "P1", "--diagnostics"), "cheese")
+	assert.NotContains(t, e.ok("para", "trace", "P1"), "cheese")
+	assert.Contains(t, e.ok("para", "trace", "P1"), strings.Fields(first)[0], "trace keeps the verified revision's text")
+
+	var hist []struct {
+		N        int  `json:"n"`
+		Verified bool `json:"verified"`
+		Current  bool `json:"current"`
+	}
+	e.json(&hist, "para", "history", "P1")
+	require.Len(t, hist, 2)
+	assert.True(t, hist[0].Verified)
+	assert.False(t, hist[1].Verified)
+	assert.True(t, hist[1].Current)
+	assert.Equal(t, first, e.ok("para", "show", "P1", "--revision", "1"))
+	r = e.run("para", "show", "P1", "--revision", "2")
+	assert.Equal(t, 5, r.code)
+	assert.NotContains(t, r.stdout+r.stderr, "cheese")
+	assert.Equal(t, 3, e.run("para", "show", "P1", "--revision", "9").code)
+
+	// Retracting a fact the verified revision cites leaves nothing to show.
+	e.ok("facts", "retract", "F3")
+	r = e.run("para", "show", "P1")
+	assert.Equal(t, 5, r.code, r.stdout+r.stderr+e.ok("para", "history", "P1")+e.ok("para", "trace", "P1"))
+	assert.Empty(t, r.stdout)
+}

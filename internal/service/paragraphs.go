@@ -306,6 +306,10 @@ type ParagraphView struct {
 	Text        string            `json:"text,omitempty"`
 	Sentences   []domain.Sentence `json:"sentences,omitempty"`
 	Diagnostics bool              `json:"diagnostics,omitempty"`
+	// Latest is the newest revision when an earlier, verified one is
+	// shown (Revision); Note says why.
+	Latest int    `json:"latest_revision,omitempty"`
+	Note   string `json:"note,omitempty"`
 	// Reasons say why an unverified paragraph is not shown.
 	Reasons []string `json:"reasons,omitempty"`
 }
@@ -313,10 +317,17 @@ type ParagraphView struct {
 // Displayable is the verify-before-display rule (contract §1): a paragraph's
 // text may leave the system only when it is verified and every sentence of
 // its current revision is supported, linked and stored in the form it was
-// judged in. Every path that shows text goes through ShowParagraph, Trace or
-// RunForDisplay, which call this.
+// judged in. An earlier revision may be shown when it passes the same test
+// and cites only active facts (verifiedRevision). Every path that shows
+// text goes through ShowParagraph, Trace or RunForDisplay, which call these.
 func Displayable(p *domain.Paragraph, rev *domain.Revision) bool {
-	if p.State != domain.ParaVerified || !rev.Supported() {
+	return p.State == domain.ParaVerified && judgedAsStored(rev)
+}
+
+// judgedAsStored: every sentence of rev is supported and linked, and
+// stored in the clean form it was judged in.
+func judgedAsStored(rev *domain.Revision) bool {
+	if !rev.Supported() {
 		return false
 	}
 	for _, s := range rev.Sentences {
@@ -331,6 +342,13 @@ func Displayable(p *domain.Paragraph, rev *domain.Revision) bool {
 // the state and reasons, and a NotVerified error (unless diagnostics, where
 // unverified sentences are returned marked as such).
 func (s *Service) ShowParagraph(ctx context.Context, a Actor, handle string, diagnostics bool) (*ParagraphView, error) {
+	return s.ShowRevision(ctx, a, handle, 0, diagnostics)
+}
+
+// ShowRevision is ShowParagraph for one revision n (0: the one to show).
+// An earlier revision is shown only if it was verified and its facts are
+// all still active.
+func (s *Service) ShowRevision(ctx context.Context, a Actor, handle string, n int, diagnostics bool) (*ParagraphView, error) {
 	tn := s.DB.Tenant(a.OwnerID)
 	p, err := s.resolvePara(ctx, tn, handle)
 	if err != nil {
@@ -340,19 +358,162 @@ func (s *Service) ShowParagraph(ctx context.Context, a Actor, handle string, dia
 	if err != nil {
 		return nil, err
 	}
-	v, err := paragraphView(p, revs, diagnostics)
+	allowed, _, err := tn.AllowedFacts(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	var v *ParagraphView
+	if n == 0 {
+		v, err = paragraphView(p, revs, activeHandles(allowed), diagnostics)
+	} else {
+		v, err = revisionView(p, revs, n, activeHandles(allowed), diagnostics)
+	}
 	if v != nil && len(v.Sentences) > 0 {
-		allowed, _, ferr := tn.AllowedFacts(ctx, p.ID)
-		if ferr != nil {
-			return nil, ferr
-		}
 		markVerbatim(v.Sentences, allowed, s.cfg.VerbatimWords)
 	}
 	return v, err
 }
 
-// paragraphView applies Displayable to a paragraph and its revisions.
-func paragraphView(p *domain.Paragraph, revs []domain.Revision, diagnostics bool) (*ParagraphView, error) {
+// RevisionSummary is one line of a paragraph's history.
+type RevisionSummary struct {
+	N         int         `json:"n"`
+	Origin    string      `json:"origin"`
+	Run       string      `json:"run,omitempty"`
+	CreatedAt domain.Time `json:"created_at"`
+	Sentences int         `json:"sentences"`
+	Supported int         `json:"supported"`
+	// Verified: this revision may be shown (ShowRevision).
+	Verified bool `json:"verified"`
+	Current  bool `json:"current"`
+}
+
+// History lists a paragraph's revisions, oldest first, without their text.
+func (s *Service) History(ctx context.Context, a Actor, handle string) ([]RevisionSummary, error) {
+	tn := s.DB.Tenant(a.OwnerID)
+	p, err := s.resolvePara(ctx, tn, handle)
+	if err != nil {
+		return nil, err
+	}
+	revs, err := tn.Revisions(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	allowed, _, err := tn.AllowedFacts(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	active := activeHandles(allowed)
+	out := []RevisionSummary{}
+	for i := range revs {
+		r := &revs[i]
+		current := p.CurrentRevision != nil && r.N == *p.CurrentRevision
+		sum := RevisionSummary{N: r.N, Origin: r.Origin, Run: r.RunHandle, CreatedAt: r.CreatedAt, Sentences: len(r.Sentences), Current: current,
+			Verified: verifiedRevision(r, active) && (!current || Displayable(p, r))}
+		for _, st := range r.Sentences {
+			if st.Verdict == domain.VerdictSupported {
+				sum.Supported++
+			}
+		}
+		out = append(out, sum)
+	}
+	return out, nil
+}
+
+// activeHandles are the handles of the active facts among fs.
+func activeHandles(fs []domain.Fact) map[string]bool {
+	out := make(map[string]bool, len(fs))
+	for _, f := range fs {
+		if f.State == domain.FactActive {
+			out[f.Handle] = true
+		}
+	}
+	return out
+}
+
+// lastVerified is what a paragraph that is not verified now still has to
+// show: its newest earlier revision that was verified (every sentence
+// supported, linked and clean, as Displayable asks) and whose facts are all
+// still active. A rejected or unfinished edit, or a retraction that made
+// the current revision stale, does not hide it.
+func lastVerified(p *domain.Paragraph, revs []domain.Revision, active map[string]bool) *domain.Revision {
+	var best *domain.Revision
+	for i := range revs {
+		r := &revs[i]
+		if p.CurrentRevision != nil && r.N >= *p.CurrentRevision {
+			continue
+		}
+		if best != nil && r.N < best.N {
+			continue
+		}
+		if verifiedRevision(r, active) {
+			best = r
+		}
+	}
+	return best
+}
+
+// verifiedRevision is Displayable for a revision that is not the current
+// one: judged as stored, and citing only facts that are still active (the
+// paragraph's state speaks for its current revision only).
+func verifiedRevision(r *domain.Revision, active map[string]bool) bool {
+	if !judgedAsStored(r) {
+		return false
+	}
+	for _, s := range r.Sentences {
+		for _, h := range s.Facts {
+			if !active[h] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// revisionView shows revision n when it is the displayable current one or
+// an earlier verified one; any other is withheld as ShowParagraph withholds.
+func revisionView(p *domain.Paragraph, revs []domain.Revision, n int, active map[string]bool, diagnostics bool) (*ParagraphView, error) {
+	var rev *domain.Revision
+	for i := range revs {
+		if revs[i].N == n {
+			rev = &revs[i]
+		}
+	}
+	if rev == nil {
+		return nil, domain.Errorf(domain.NotFound, "%s has no revision %d (see 'opus para history %s')", p.Handle, n, p.Handle)
+	}
+	isCurrent := p.CurrentRevision != nil && n == *p.CurrentRevision
+	if isCurrent && Displayable(p, rev) {
+		return paragraphView(p, revs, active, diagnostics)
+	}
+	v := &ParagraphView{ID: p.Handle, State: p.State, Revision: n}
+	if sp, err := spec.Parse([]byte(p.Spec)); err == nil {
+		v.Section = sp.Section
+	}
+	if p.CurrentRevision != nil && !isCurrent {
+		v.Latest = *p.CurrentRevision
+	}
+	if !isCurrent && verifiedRevision(rev, active) {
+		v.Sentences, v.Text = rev.Sentences, RenderParagraph(rev.Sentences)
+		v.Note = fmt.Sprintf("revision %d of %s, verified; the latest is revision %d", n, p.Handle, v.Latest)
+		return v, nil
+	}
+	v.Reasons = reasons(p, rev, diagnostics)
+	if rev.Supported() && !verifiedRevision(rev, active) {
+		v.Reasons = append(v.Reasons, "it cites a retracted fact")
+	}
+	if diagnostics {
+		v.Diagnostics, v.Sentences = true, rev.Sentences
+		return v, nil
+	}
+	return v, domain.Errorf(domain.NotVerified, "revision %d of %s is not verified: its text is not shown (%s); see 'opus para show %s --revision %d --diagnostics'",
+		n, p.Handle, strings.Join(v.Reasons, "; "), p.Handle, n)
+}
+
+// paragraphView applies Displayable to a paragraph and its revisions:
+// the current revision when it is verified, else the last verified one
+// (lastVerified) with a note, else nothing but the reasons. active holds
+// the handles of the paragraph's active facts.
+func paragraphView(p *domain.Paragraph, revs []domain.Revision, active map[string]bool, diagnostics bool) (*ParagraphView, error) {
 	v := &ParagraphView{ID: p.Handle, State: p.State}
 	if sp, err := spec.Parse([]byte(p.Spec)); err == nil {
 		v.Section = sp.Section
@@ -377,6 +538,13 @@ func paragraphView(p *domain.Paragraph, revs []domain.Revision, diagnostics bool
 	if diagnostics && rev != nil {
 		v.Diagnostics = true
 		v.Sentences = rev.Sentences
+		return v, nil
+	}
+	if last := lastVerified(p, revs, active); last != nil {
+		v.Latest, v.Revision = v.Revision, last.N
+		v.Sentences, v.Text = last.Sentences, RenderParagraph(last.Sentences)
+		v.Note = fmt.Sprintf("showing revision %d, the last verified; the latest, revision %d, is %s (%s); 'opus para show %s --diagnostics' shows it",
+			last.N, v.Latest, p.State, strings.Join(v.Reasons, "; "), p.Handle)
 		return v, nil
 	}
 	return v, domain.Errorf(domain.NotVerified, "%s is %s, not verified: its text is not shown (%s); see 'opus para show %s --diagnostics'",
@@ -604,14 +772,15 @@ func (s *Service) TraceParagraph(ctx context.Context, a Actor, handle string, di
 	if err != nil {
 		return nil, err
 	}
-	view, err := paragraphView(p, revs, diagnostics)
+	allowed, _, err := tn.AllowedFacts(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	view, err := paragraphView(p, revs, activeHandles(allowed), diagnostics)
 	if err != nil && domain.ErrorCode(err) != domain.NotVerified {
 		return nil, err
 	}
-	tr := &Trace{Paragraph: *view, Spec: json.RawMessage(p.Spec), Revisions: revs}
-	if tr.Allowed, _, err = tn.AllowedFacts(ctx, p.ID); err != nil {
-		return nil, err
-	}
+	tr := &Trace{Paragraph: *view, Spec: json.RawMessage(p.Spec), Revisions: revs, Allowed: allowed}
 	if tr.Jobs, err = tn.JobsForTarget(ctx, p.ID); err != nil {
 		return nil, err
 	}
@@ -623,13 +792,17 @@ func (s *Service) TraceParagraph(ctx context.Context, a Actor, handle string, di
 		tr.Runs = append(tr.Runs, rs...)
 	}
 	if !diagnostics {
-		// Only supported sentences of a displayable paragraph keep their text;
-		// model bodies of writer and verifier runs carry drafts, so they go too.
-		shown := view.Text != ""
+		// Only revisions that may be shown keep their text: the current one
+		// when the paragraph is verified, an earlier one that was verified
+		// and cites only active facts. Model bodies of writer and verifier
+		// runs carry drafts, so they go too.
+		active := activeHandles(allowed)
 		for i := range tr.Revisions {
-			for j := range tr.Revisions[i].Sentences {
-				st := &tr.Revisions[i].Sentences[j]
-				if !shown || st.Verdict != domain.VerdictSupported {
+			rev := &tr.Revisions[i]
+			shown := verifiedRevision(rev, active) && (p.CurrentRevision == nil || rev.N != *p.CurrentRevision || Displayable(p, rev))
+			for j := range rev.Sentences {
+				st := &rev.Sentences[j]
+				if !shown {
 					// The reason may quote the sentence; its code may not.
 					st.Text, st.Reason = withheld, nil
 					tr.Redacted = true
