@@ -89,6 +89,16 @@ func (f *Factory) Service(ctx context.Context) (*service.Service, error) {
 	return f.openService(ctx, nil)
 }
 
+// ServiceForModel is Service for a command whose jobs call models but that
+// acts for no one profile (the server and the workers).
+func (f *Factory) ServiceForModel(ctx context.Context, m *modelFlags) (*service.Service, error) {
+	svc, err := f.openService(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	return svc, f.prov.require()
+}
+
 // Open opens the service and resolves the profile the command acts as.
 func (f *Factory) Open(ctx context.Context) (*service.Service, service.Actor, error) {
 	return f.open(ctx, nil)

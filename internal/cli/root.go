@@ -15,13 +15,15 @@ import (
 
 // Exit codes, one per error code: the only table that maps them.
 var exitCodes = map[domain.Code]int{
-	domain.Internal:    1,
-	domain.Invalid:     2,
-	domain.NotFound:    3,
-	domain.Conflict:    4,
-	domain.NotVerified: 5,
-	domain.Unavailable: 6,
-	domain.Cancelled:   130,
+	domain.Internal:        1,
+	domain.Invalid:         2,
+	domain.NotFound:        3,
+	domain.Conflict:        4,
+	domain.NotVerified:     5,
+	domain.Unavailable:     6,
+	domain.Unauthenticated: 7,
+	domain.RateLimited:     8,
+	domain.Cancelled:       130,
 }
 
 // ExitCode maps an error to the process exit status.
@@ -107,6 +109,7 @@ may use, and no sentence is shown before a verifier and deterministic guards pas
 		newCmdDoc(f), newCmdFacts(f), newCmdPara(f), newCmdJobs(f), newCmdRuns(f),
 		newCmdProfile(f), newCmdMigrate(f, nil), newCmdEval(f, nil), newCmdConfig(f), newCmdModels(f, nil),
 		newCmdVersion(f, nil), newCmdDocs(f),
+		newCmdUser(f), newCmdToken(f), newCmdServe(f, nil), newCmdWorker(f, nil),
 	)
 	root.Version = buildInfo().String()
 	root.SetVersionTemplate("{{.Version}}\n")

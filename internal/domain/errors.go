@@ -17,6 +17,12 @@ const (
 	Conflict    Code = "conflict"     // the state does not allow the operation
 	NotVerified Code = "not_verified" // a paragraph's text was asked for before it was verified
 	Unavailable Code = "unavailable"  // provider or database unreachable
+	// Unauthenticated: no valid credentials — a wrong email or password, or
+	// a token that is unknown, expired, revoked or of a disabled account
+	// (one message for all, so it tells no one which).
+	Unauthenticated Code = "unauthenticated"
+	// RateLimited: too many attempts; the cause says when to retry.
+	RateLimited Code = "rate_limited"
 	Cancelled   Code = "cancelled"
 	Internal    Code = "internal"
 )

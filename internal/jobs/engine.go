@@ -163,6 +163,13 @@ func (e *Engine) Start(ctx context.Context) error {
 	return nil
 }
 
+// Running reports whether this process's workers are started.
+func (e *Engine) Running() bool {
+	e.runMu.Lock()
+	defer e.runMu.Unlock()
+	return e.started
+}
+
 // Stop lets running jobs finish (or ctx expire), then stops the workers.
 func (e *Engine) Stop(ctx context.Context) error {
 	e.runMu.Lock()

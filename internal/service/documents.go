@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,6 +47,27 @@ func (s *Service) AddDocument(ctx context.Context, a Actor, path string) (*AddRe
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, domain.Errorf(domain.Invalid, "%s: cannot read: %v", path, err)
+	}
+	return s.addBytes(ctx, a, name, data)
+}
+
+// AddUpload stores a file received as a stream (an HTTP upload) under its
+// file name; more than the upload limit is refused without storing
+// anything.
+func (s *Service) AddUpload(ctx context.Context, a Actor, filename string, r io.Reader) (*AddResult, error) {
+	name := filepath.Base(strings.ReplaceAll(filename, "\\", "/"))
+	if name == "" || name == "." || name == "/" {
+		return nil, domain.Errorf(domain.Invalid, "the upload has no file name")
+	}
+	data, err := io.ReadAll(io.LimitReader(r, s.cfg.MaxUploadBytes+1))
+	if err != nil {
+		return nil, domain.Errorf(domain.Invalid, "%s: cannot read the upload: %v", name, err)
+	}
+	if int64(len(data)) > s.cfg.MaxUploadBytes {
+		return nil, domain.Errorf(domain.Invalid, "%s is larger than the limit of %s", name, mb(s.cfg.MaxUploadBytes))
+	}
+	if len(data) == 0 {
+		return nil, domain.Errorf(domain.Invalid, "%s is empty", name)
 	}
 	return s.addBytes(ctx, a, name, data)
 }

@@ -73,6 +73,21 @@ func (s *Service) StartWorkers(ctx context.Context, say func(msg string)) error 
 	return s.Engine.Start(ctx)
 }
 
+// Ready reports whether the service can do its work: the database answers
+// with the schema this build needs, and, when wantWorkers, this process's
+// job workers run.
+func (s *Service) Ready(ctx context.Context, wantWorkers bool) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := s.DB.SchemaCurrent(ctx); err != nil {
+		return err
+	}
+	if wantWorkers && !s.Engine.Running() {
+		return domain.Errorf(domain.Unavailable, "job workers are not running")
+	}
+	return nil
+}
+
 // Close stops the workers (letting a running step end for up to 10 s),
 // releases the PDF engine and the data directory's lock, and closes the
 // database when Open opened it.

@@ -76,6 +76,9 @@ type Service struct {
 
 	ownsDB bool         // Open opened DB, so Close closes it
 	lock   *flock.Flock // the SQLite data directory's job lock (StartWorkers)
+
+	accountsOnce sync.Once
+	acct         *accountState // accounts()
 }
 
 // New wires a service over an open database.

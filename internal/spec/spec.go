@@ -223,3 +223,7 @@ func (s *Spec) Hash() string {
 	sum := sha256.Sum256(s.Canonical())
 	return hex.EncodeToString(sum[:])
 }
+
+// SchemaJSON is the spec's JSON Schema (draft 2020-12), for documents that
+// describe the spec, such as the API's OpenAPI document.
+func SchemaJSON() []byte { return slices.Clone(schemaJSON) }

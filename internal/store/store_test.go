@@ -205,11 +205,15 @@ func TestUpgradeFromVersionOne(t *testing.T) {
 	defer db.Close()
 	var versions []int
 	require.NoError(t, db.X.Select(&versions, `SELECT version FROM schema_migrations ORDER BY version`))
-	assert.Equal(t, []int{1, 2, 3, 4, 5}, versions)
+	assert.Equal(t, []int{1, 2, 3, 4, 5, 6}, versions)
 	_, err = db.X.Exec(`SELECT price_version FROM runs`)
 	assert.NoError(t, err)
 	_, err = db.X.Exec(`SELECT text_layer FROM documents`)
 	assert.NoError(t, err)
 	_, err = db.X.Exec(`SELECT reason_code FROM sentences`)
+	assert.NoError(t, err)
+	_, err = db.X.Exec(`SELECT id, name, revoked_at FROM api_tokens`)
+	assert.NoError(t, err)
+	_, err = db.X.Exec(`SELECT disabled_at FROM owners`)
 	assert.NoError(t, err)
 }

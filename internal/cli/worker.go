@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+type workerOptions struct {
+	f       *Factory
+	Workers int
+	Model   modelFlags
+	Export  exportFlags
+}
+
+func newCmdWorker(f *Factory, runF func(context.Context, *workerOptions) error) *cobra.Command {
+	o := &workerOptions{f: f}
+	c := &cobra.Command{
+		Use:   "worker",
+		Short: "Run job workers only (beside 'opus serve', on the same Postgres database)",
+		Long: `Runs job workers until SIGTERM or Ctrl-C: they take queued jobs from the database's queue,
+whoever queued them. Run as many as you like on any host that reaches the database; a job
+of a worker that dies is taken up again by another.`,
+		Example: examples("opus worker --db postgres://opus@db/opus --workers 4"),
+		Args:    exactArgs(0),
+		RunE: func(c *cobra.Command, _ []string) error {
+			return dispatch(c, o, runF, workerRun)
+		},
+	}
+	c.Flags().IntVar(&o.Workers, "workers", -1, "jobs run at once (default: jobs.workers)")
+	addModelFlags(c, &o.Model)
+	addExportFlags(c, &o.Export)
+	return c
+}
+
+func workerRun(ctx context.Context, o *workerOptions) error {
+	st, err := o.f.Settings(&o.Model)
+	if err != nil {
+		return err
+	}
+	if o.Workers > 0 {
+		st.Jobs.Workers = o.Workers
+	}
+	svc, err := o.f.ServiceForModel(ctx, &o.Model)
+	if err != nil {
+		return err
+	}
+	if err := svc.StartWorkers(ctx, func(msg string) { fmt.Fprintln(o.f.IO.Err, "opus: "+msg) }); err != nil {
+		return err
+	}
+	err = o.f.render(o.Export, map[string]any{"workers": st.Jobs.Workers}, func(io.Writer) {
+		fmt.Fprintf(o.f.IO.Err, "opus: %s running; stop with SIGTERM or Ctrl-C\n", plural(st.Jobs.Workers, "job worker"))
+	})
+	if err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return nil
+}

@@ -1,0 +1,271 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/opusblocks/opus/internal/jobs"
+	"github.com/opusblocks/opus/internal/llm/offline"
+	"github.com/opusblocks/opus/internal/prompts"
+	"github.com/opusblocks/opus/internal/server"
+	"github.com/opusblocks/opus/internal/service"
+	"github.com/opusblocks/opus/internal/store/storetest"
+	"github.com/opusblocks/opus/internal/testpdf"
+)
+
+// api is a running server over a fresh database, on each backend.
+type api struct {
+	t   *testing.T
+	url string
+	svc *service.Service
+}
+
+func newAPI(t *testing.T, dsn string) *api {
+	t.Helper()
+	ctx := context.Background()
+	svc, err := service.Open(ctx, dsn, service.Config{
+		DataDir: t.TempDir(), CacheDir: filepath.Join(os.TempDir(), "opus-test-cache", "opus", "wazero"),
+		Provider: offline.New(), Model: offline.Model, Prompts: prompts.Versions(),
+		Jobs: jobs.Config{PollEvery: 20 * time.Millisecond, BaseBackoff: 10 * time.Millisecond},
+	})
+	require.NoError(t, err)
+	require.NoError(t, svc.StartWorkers(ctx, nil))
+	srv := httptest.NewServer(server.New(svc, server.Options{Version: "test"}))
+	t.Cleanup(func() { srv.Close(); _ = svc.Close() })
+	return &api{t: t, url: srv.URL, svc: svc}
+}
+
+// user creates an account and logs in through the API; it returns the token.
+func (a *api) user(email string) string {
+	a.t.Helper()
+	_, err := a.svc.AddUser(context.Background(), email, "correct horse battery staple")
+	require.NoError(a.t, err)
+	var tok struct {
+		Token string `json:"token"`
+	}
+	a.do("", http.MethodPost, "/v1/auth/login", map[string]string{"email": email, "password": "correct horse battery staple"}, http.StatusOK, &tok)
+	require.True(a.t, strings.HasPrefix(tok.Token, "opus_"), tok.Token)
+	return tok.Token
+}
+
+// do sends a request (JSON body when body is not nil and not a *bytes.Buffer
+// of a multipart form) and checks its status; out, when given, gets the body.
+func (a *api) do(token, method, path string, body any, status int, out any, header ...string) *http.Response {
+	a.t.Helper()
+	var rd io.Reader
+	ctype := ""
+	switch b := body.(type) {
+	case nil:
+	case multipartBody:
+		rd, ctype = b.buf, b.ctype
+	case string:
+		rd, ctype = strings.NewReader(b), "application/json"
+	default:
+		raw, err := json.Marshal(b)
+		require.NoError(a.t, err)
+		rd, ctype = bytes.NewReader(raw), "application/json"
+	}
+	req, err := http.NewRequest(method, a.url+path, rd)
+	require.NoError(a.t, err)
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(a.t, err)
+	defer func() { _ = resp.Body.Close() }()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(a.t, err)
+	require.Equalf(a.t, status, resp.StatusCode, "%s %s: %s", method, path, raw)
+	if resp.StatusCode >= 400 {
+		assert.Equal(a.t, "application/problem+json", resp.Header.Get("Content-Type"), "%s %s", method, path)
+	}
+	if out != nil {
+		require.NoErrorf(a.t, json.Unmarshal(raw, out), "%s %s: %s", method, path, raw)
+	}
+	return resp
+}
+
+type multipartBody struct {
+	buf   *bytes.Buffer
+	ctype string
+}
+
+func upload(t *testing.T, path string) multipartBody {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	part, err := w.CreateFormFile("file", filepath.Base(path))
+	require.NoError(t, err)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	_, err = part.Write(data)
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	return multipartBody{&buf, w.FormDataContentType()}
+}
+
+type job struct {
+	ID    string `json:"id"`
+	State string `json:"state"`
+}
+
+// The smoke path of the issue, and what another user sees of it.
+func TestUploadExtractWriteAndIsolation(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			a := newAPI(t, b.Open(t))
+			alice, bob := a.user("alice@example.org"), a.user("Bob@Example.org")
+
+			var doc struct {
+				ID    string `json:"id"`
+				Pages int    `json:"pages"`
+			}
+			a.do(alice, http.MethodPost, "/v1/documents", upload(t, filepath.Join(testpdf.Dir(), "cermine_test2.pdf")), http.StatusCreated, &doc)
+			assert.Equal(t, "D1", doc.ID)
+			assert.Equal(t, 6, doc.Pages)
+			// The same content again is the stored document.
+			a.do(alice, http.MethodPost, "/v1/documents", upload(t, filepath.Join(testpdf.Dir(), "cermine_test2.pdf")), http.StatusOK, &doc)
+
+			var j, again job
+			a.do(alice, http.MethodPost, "/v1/documents/D1/extract", nil, http.StatusAccepted, &j, "Idempotency-Key", "k1")
+			a.do(alice, http.MethodPost, "/v1/documents/D1/extract", nil, http.StatusAccepted, &again, "Idempotency-Key", "k1")
+			assert.Equal(t, j.ID, again.ID, "a repeated key returns the original job")
+			a.do(alice, http.MethodGet, "/v1/jobs/"+j.ID+"?wait=30s", nil, http.StatusOK, &j)
+			require.Equal(t, "succeeded", j.State)
+
+			var facts []struct {
+				ID    string `json:"id"`
+				Quote string `json:"quote"`
+			}
+			a.do(alice, http.MethodGet, "/v1/facts?document=D1", nil, http.StatusOK, &facts)
+			require.Greater(t, len(facts), 3)
+
+			spec := `{"section": "results", "intent": "Report the findings.", "facts": ["F2", "F3"]}`
+			var pj struct {
+				Paragraph struct {
+					ID   string `json:"id"`
+					Text string `json:"text"`
+				} `json:"paragraph"`
+				Job job `json:"job"`
+			}
+			a.do(alice, http.MethodPost, "/v1/paragraphs", spec, http.StatusAccepted, &pj)
+			assert.Empty(t, pj.Paragraph.Text, "no text before verification")
+			a.do(alice, http.MethodGet, "/v1/jobs/"+pj.Job.ID+"?wait=30s", nil, http.StatusOK, &j)
+			require.Equal(t, "succeeded", j.State)
+			var para struct {
+				State string `json:"state"`
+				Text  string `json:"text"`
+			}
+			a.do(alice, http.MethodGet, "/v1/paragraphs/"+pj.Paragraph.ID, nil, http.StatusOK, &para)
+			assert.Equal(t, "verified", para.State)
+			assert.Contains(t, para.Text, "[F2]")
+
+			// Bob sees none of it: 404, never 403, never data; his lists are empty.
+			for _, path := range []string{"/v1/documents/D1", "/v1/facts/F1", "/v1/paragraphs/P1", "/v1/paragraphs/P1/trace", "/v1/jobs/J1", "/v1/runs/R1"} {
+				a.do(bob, http.MethodGet, path, nil, http.StatusNotFound, nil)
+			}
+			a.do(bob, http.MethodPost, "/v1/documents/D1/extract", nil, http.StatusNotFound, nil)
+			a.do(bob, http.MethodDelete, "/v1/documents/D1", nil, http.StatusNotFound, nil)
+			var list []any
+			for _, path := range []string{"/v1/documents", "/v1/facts", "/v1/paragraphs", "/v1/jobs", "/v1/runs", "/v1/facts/search?q=heart"} {
+				a.do(bob, http.MethodGet, path, nil, http.StatusOK, &list)
+				assert.Empty(t, list, path)
+			}
+			// A spec naming Alice's facts gets the error of a fact that exists nowhere.
+			var theirs, nobodys struct {
+				Detail string `json:"detail"`
+			}
+			a.do(bob, http.MethodPost, "/v1/paragraphs", spec, http.StatusUnprocessableEntity, &theirs)
+			a.do(bob, http.MethodPost, "/v1/paragraphs", strings.ReplaceAll(spec, `"F2"`, `"F9999"`), http.StatusUnprocessableEntity, &nobodys)
+			assert.Equal(t, strings.ReplaceAll(nobodys.Detail, "F9999", "F2"), theirs.Detail)
+
+			// Without a token, or with a bad one: 401.
+			a.do("", http.MethodGet, "/v1/documents", nil, http.StatusUnauthorized, nil)
+			a.do("opus_not-a-token", http.MethodGet, "/v1/documents", nil, http.StatusUnauthorized, nil)
+		})
+	}
+}
+
+func TestErrorsAreProblems(t *testing.T) {
+	a := newAPI(t, "sqlite:"+filepath.Join(t.TempDir(), "opus.db"))
+	tok := a.user("carol@example.org")
+	var p struct {
+		Status int    `json:"status"`
+		Title  string `json:"title"`
+		Detail string `json:"detail"`
+	}
+	a.do(tok, http.MethodGet, "/v1/documents/D9", nil, http.StatusNotFound, &p)
+	assert.Equal(t, 404, p.Status)
+	assert.Contains(t, p.Detail, "D9")
+	a.do(tok, http.MethodPost, "/v1/paragraphs", `{"section": "results", "intent": "x", "facts": ["F1"], "colour": "red"}`, http.StatusUnprocessableEntity, &p)
+	assert.Contains(t, p.Detail, "colour")
+	a.do("", http.MethodPost, "/v1/auth/login", map[string]string{"email": "carol@example.org", "password": "wrong password!!"}, http.StatusUnauthorized, &p)
+	assert.NotContains(t, p.Detail, "carol")
+}
+
+// The OpenAPI document is generated from the handlers and lists them all.
+func TestOpenAPIDocument(t *testing.T) {
+	a := newAPI(t, "sqlite:"+filepath.Join(t.TempDir(), "opus.db"))
+	var doc struct {
+		OpenAPI string                    `json:"openapi"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}
+	a.do("", http.MethodGet, "/v1/openapi.json", nil, http.StatusOK, &doc)
+	assert.Equal(t, "3.1.0", doc.OpenAPI)
+	for path, methods := range map[string][]string{
+		"/v1/auth/login": {"post"}, "/v1/documents": {"get", "post"}, "/v1/documents/{id}": {"get", "delete"},
+		"/v1/documents/{id}/extract": {"post"}, "/v1/facts": {"get", "post"}, "/v1/facts/search": {"get"},
+		"/v1/facts/{id}": {"get"}, "/v1/facts/{id}/retract": {"post"}, "/v1/paragraphs": {"get", "post"},
+		"/v1/paragraphs/{id}": {"get"}, "/v1/paragraphs/{id}/edit": {"post"}, "/v1/paragraphs/{id}/trace": {"get"},
+		"/v1/jobs": {"get"}, "/v1/jobs/{id}": {"get"}, "/v1/jobs/{id}/cancel": {"post"}, "/v1/jobs/{id}/retry": {"post"},
+		"/v1/runs": {"get"}, "/v1/runs/{id}": {"get"}, "/v1/runs/stats": {"get"},
+	} {
+		for _, m := range methods {
+			assert.Contains(t, doc.Paths[path], m, "%s %s is documented", m, path)
+		}
+	}
+}
+
+// /readyz is 503 until the process's workers run, then 200.
+func TestReadyz(t *testing.T) {
+	ctx := context.Background()
+	svc, err := service.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "opus.db"), service.Config{
+		DataDir: t.TempDir(), Provider: offline.New(), Model: offline.Model, Prompts: prompts.Versions(),
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = svc.Close() })
+	srv := httptest.NewServer(server.New(svc, server.Options{Workers: true}))
+	defer srv.Close()
+	get := func() (int, string) {
+		resp, err := http.Get(srv.URL + "/readyz")
+		require.NoError(t, err)
+		defer func() { _ = resp.Body.Close() }()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	code, body := get()
+	assert.Equal(t, http.StatusServiceUnavailable, code)
+	assert.Contains(t, body, "workers are not running")
+	require.NoError(t, svc.StartWorkers(ctx, nil))
+	code, _ = get()
+	assert.Equal(t, http.StatusOK, code)
+}
