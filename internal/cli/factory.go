@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/opusblocks/opus/internal/domain"
-	"github.com/opusblocks/opus/internal/jobs"
 	"github.com/opusblocks/opus/internal/llm"
 	"github.com/opusblocks/opus/internal/prompts"
 	"github.com/opusblocks/opus/internal/service"
@@ -162,7 +161,7 @@ func (f *Factory) openService(ctx context.Context, m *modelFlags) (*service.Serv
 		NoCache:        m != nil && m.NoCache,
 		Temperature:    st.Temperature,
 		Prompts:        prompts.Versions(),
-		Jobs: jobs.Config{MaxAttempts: st.Jobs.MaxAttempts, Workers: st.Jobs.Workers,
+		Jobs: service.JobsConfig{MaxAttempts: st.Jobs.MaxAttempts, Workers: st.Jobs.Workers,
 			BaseBackoff: st.Jobs.Backoff, JobTimeout: st.Jobs.Timeout, Logger: logger},
 		Logger: logger,
 	})

@@ -17,10 +17,8 @@ import (
 	"github.com/opusblocks/opus/internal/agents"
 	"github.com/opusblocks/opus/internal/contract"
 	"github.com/opusblocks/opus/internal/domain"
-	"github.com/opusblocks/opus/internal/jobs"
 	"github.com/opusblocks/opus/internal/llm"
 	"github.com/opusblocks/opus/internal/service"
-	"github.com/opusblocks/opus/internal/store"
 	"github.com/opusblocks/opus/internal/textnorm"
 )
 
@@ -54,24 +52,18 @@ func Run(ctx context.Context, suites []*Suite, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	db, err := store.Open(ctx, "sqlite:"+filepath.Join(dir, "eval.db"))
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	svc, err := service.New(ctx, db, service.Config{
+	svc, err := service.Open(ctx, "sqlite:"+filepath.Join(dir, "eval.db"), service.Config{
 		DataDir: dir, CacheDir: cfg.CacheDir, Provider: cfg.Provider, Model: cfg.Model, Models: cfg.Models,
 		Temperature: cfg.Temperature, Prompts: cfg.Prompts, Concurrency: cfg.Concurrency, RepairRounds: service.DefaultRepairRounds,
-		Jobs: jobs.Config{Workers: 4, PollEvery: 20 * time.Millisecond, BaseBackoff: 50 * time.Millisecond},
+		Jobs: service.JobsConfig{Workers: 4, PollEvery: 20 * time.Millisecond, BaseBackoff: 50 * time.Millisecond},
 	})
 	if err != nil {
 		return nil, err
 	}
 	defer func() { _ = svc.Close() }()
-	if err := svc.Engine.Start(ctx); err != nil {
+	if err := svc.StartWorkers(ctx, nil); err != nil {
 		return nil, err
 	}
-	defer func() { _ = svc.Engine.Stop(context.WithoutCancel(ctx)) }()
 
 	var ls []*loaded
 	for i, s := range suites {

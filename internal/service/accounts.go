@@ -147,7 +147,7 @@ func (s *Service) accounts() *accountState {
 }
 
 // accountsDB is the database accounts live in.
-func (s *Service) accountsDB() *store.DB { return s.DB }
+func (s *Service) accountsDB() *store.DB { return s.db }
 
 // NormalizeEmail is an email as accounts are keyed: trimmed, NFC,
 // lower-cased, and a plain address (no name, no quotes, no spaces).

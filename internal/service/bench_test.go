@@ -70,10 +70,10 @@ func benchService(b *testing.B, srv *llmtest.Server, concurrency int) (*service.
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := svc.Engine.Start(ctx); err != nil {
+	if err := svc.StartWorkers(ctx, nil); err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { _ = svc.Engine.Stop(context.Background()); _ = svc.Close() })
+	b.Cleanup(func() { _ = svc.Close() })
 	owner, err := svc.AddProfile(ctx, "bench")
 	if err != nil {
 		b.Fatal(err)

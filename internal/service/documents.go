@@ -83,7 +83,7 @@ func (s *Service) addBytes(ctx context.Context, a Actor, name string, data []byt
 	path := name
 	s.sweepOnce.Do(func() { s.sweepBlobs(ctx) })
 	sum := blobs.Sum(data)
-	tn := s.DB.Tenant(a.OwnerID)
+	tn := s.db.Tenant(a.OwnerID)
 	if d, err := tn.DocumentBySHA(ctx, sum); err == nil {
 		return &AddResult{Document: d, Existed: true}, nil
 	} else if domain.ErrorCode(err) != domain.NotFound {
@@ -109,7 +109,7 @@ func (s *Service) addBytes(ctx context.Context, a Actor, name string, data []byt
 		Title: titleOf(name), Filename: name, MediaType: mediaType, SHA256: sum, Bytes: int64(len(data)),
 		State: domain.DocTextReady, BlobPath: staged.Rel(), TextLayer: &layer,
 	}
-	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.Tenant(a.OwnerID).CreateDocument(ctx, d, pages); err != nil {
 			return err
 		}
@@ -139,7 +139,7 @@ var crashPoint = func(step string) {}
 // sweepBlobs removes what an add killed part-way left in the blob store.
 // It is best effort: a failure only postpones the clean-up.
 func (s *Service) sweepBlobs(ctx context.Context) {
-	n, err := s.blobs.Sweep(ctx, s.DB.BlobInUse)
+	n, err := s.blobs.Sweep(ctx, s.db.BlobInUse)
 	if err != nil {
 		s.cfg.Logger.Warn("blob store sweep failed", "err", err)
 	} else if n > 0 {
@@ -255,7 +255,7 @@ func cutPoint(w string) int {
 // dropBlobIfUnused removes a blob no row references any more; on failure
 // the blob stays, which wastes space but loses nothing.
 func (s *Service) dropBlobIfUnused(ctx context.Context, rel string) {
-	if err := s.blobs.RemoveIfUnused(ctx, rel, s.DB.BlobInUse); err != nil {
+	if err := s.blobs.RemoveIfUnused(ctx, rel, s.db.BlobInUse); err != nil {
 		s.cfg.Logger.Warn("cannot remove unused blob", "blob", rel, "err", err)
 	}
 }
@@ -268,7 +268,7 @@ func mb(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/(1<<20)) }
 
 // Documents lists the owner's documents.
 func (s *Service) Documents(ctx context.Context, a Actor) ([]domain.Document, error) {
-	return s.DB.Tenant(a.OwnerID).Documents(ctx)
+	return s.db.Tenant(a.OwnerID).Documents(ctx)
 }
 
 // DocumentView is a document with its fact counts.
@@ -280,7 +280,7 @@ type DocumentView struct {
 
 // Document shows one document.
 func (s *Service) Document(ctx context.Context, a Actor, handle string) (*DocumentView, error) {
-	tn := s.DB.Tenant(a.OwnerID)
+	tn := s.db.Tenant(a.OwnerID)
 	d, err := s.resolveDoc(ctx, tn, handle)
 	if err != nil {
 		return nil, err
@@ -298,14 +298,14 @@ func (s *Service) Document(ctx context.Context, a Actor, handle string) (*Docume
 // RemoveDocument deletes a document, its pages, its facts and (when no other
 // owner shares it) its blob.
 func (s *Service) RemoveDocument(ctx context.Context, a Actor, handle string) (*domain.Document, error) {
-	d, err := s.resolveDoc(ctx, s.DB.Tenant(a.OwnerID), handle)
+	d, err := s.resolveDoc(ctx, s.db.Tenant(a.OwnerID), handle)
 	if err != nil {
 		return nil, err
 	}
 	if d.State == domain.DocExtracting {
 		return nil, domain.Errorf(domain.Conflict, "%s is being extracted; cancel its job first (opus jobs list)", d.Handle)
 	}
-	err = s.DB.InTx(ctx, func(tx *store.Tx) error { return tx.Tenant(a.OwnerID).DeleteDocument(ctx, d.ID) })
+	err = s.db.InTx(ctx, func(tx *store.Tx) error { return tx.Tenant(a.OwnerID).DeleteDocument(ctx, d.ID) })
 	if err != nil {
 		var de *domain.Error
 		if errors.As(err, &de) && de.Code == domain.Conflict {

@@ -29,7 +29,7 @@ func (o JobOptions) key() string {
 // being extracted returns its running job instead of starting another.
 func (s *Service) ExtractFacts(ctx context.Context, a Actor, handle string, opt JobOptions) (*domain.Job, error) {
 	var job *domain.Job
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		tn := tx.Tenant(a.OwnerID)
 		d, err := s.resolveDoc(ctx, tn, handle)
 		if err != nil {
@@ -50,13 +50,13 @@ func (s *Service) ExtractFacts(ctx context.Context, a Actor, handle string, opt 
 		if err := tn.SetDocumentState(ctx, d.ID, domain.DocExtracting, nil); err != nil {
 			return err
 		}
-		job, err = s.Engine.Enqueue(ctx, tx, a.OwnerID, &domain.Job{Kind: domain.KindExtractFacts, TargetID: d.ID, IdempotencyKey: opt.key(), TraceID: a.TraceID})
+		job, err = s.engine.Enqueue(ctx, tx, a.OwnerID, &domain.Job{Kind: domain.KindExtractFacts, TargetID: d.ID, IdempotencyKey: opt.key(), TraceID: a.TraceID})
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.DB.Tenant(a.OwnerID).JobByID(ctx, job.ID)
+	return s.db.Tenant(a.OwnerID).JobByID(ctx, job.ID)
 }
 
 type extractHandler struct{ s *Service }
@@ -104,7 +104,7 @@ type FactFilter struct {
 
 // Facts lists the owner's facts.
 func (s *Service) Facts(ctx context.Context, a Actor, f FactFilter) ([]domain.Fact, error) {
-	tn := s.DB.Tenant(a.OwnerID)
+	tn := s.db.Tenant(a.OwnerID)
 	ff := store.FactFilter{State: domain.FactActive}
 	if f.Retracted {
 		ff.State = ""
@@ -125,7 +125,7 @@ func (s *Service) Fact(ctx context.Context, a Actor, handle string) (*domain.Fac
 	if err != nil {
 		return nil, err
 	}
-	return s.DB.Tenant(a.OwnerID).Fact(ctx, seq)
+	return s.db.Tenant(a.OwnerID).Fact(ctx, seq)
 }
 
 // FactSearch is a search over the owner's facts (see store.Tenant.SearchFacts).
@@ -140,7 +140,7 @@ func (s *Service) SearchFacts(ctx context.Context, a Actor, q FactSearch) ([]dom
 	if q.Limit <= 0 {
 		q.Limit = 20
 	}
-	return s.DB.Tenant(a.OwnerID).SearchFacts(ctx, q)
+	return s.db.Tenant(a.OwnerID).SearchFacts(ctx, q)
 }
 
 // AddFact stores a manual fact with its source note.
@@ -161,7 +161,7 @@ func (s *Service) AddFact(ctx context.Context, a Actor, text, source, kind strin
 		return nil, domain.Errorf(domain.Invalid, "unknown kind %q; use one of %s", kind, strings.Join(contract.FactKinds, ", "))
 	}
 	f := &domain.Fact{Origin: domain.OriginManual, Text: text, Kind: kind, SourceNote: &source}
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		_, err := tx.Tenant(a.OwnerID).InsertFact(ctx, f, agents.TextKey(text))
 		return err
 	})
@@ -177,7 +177,7 @@ func (s *Service) RetractFact(ctx context.Context, a Actor, handle string) (*dom
 	}
 	var stale []string
 	var f *domain.Fact
-	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		tn := tx.Tenant(a.OwnerID)
 		if f, err = tn.Fact(ctx, seq); err != nil {
 			return err
@@ -203,7 +203,7 @@ func (s *Service) AddQuotedFact(ctx context.Context, a Actor, docHandle string, 
 		kind = "finding"
 	}
 	f := &domain.Fact{Origin: domain.OriginExtracted, Text: textnorm.StripCitations(textnorm.CleanSentence(text)), Kind: kind, Page: &page, Quote: &quote}
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		tn := tx.Tenant(a.OwnerID)
 		d, err := s.resolveDoc(ctx, tn, docHandle)
 		if err != nil {

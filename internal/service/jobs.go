@@ -12,7 +12,7 @@ func (s *Service) resolveJob(ctx context.Context, a Actor, handle string) (*doma
 	if err != nil {
 		return nil, err
 	}
-	return s.DB.Tenant(a.OwnerID).Job(ctx, seq)
+	return s.db.Tenant(a.OwnerID).Job(ctx, seq)
 }
 
 // Jobs lists the owner's most recent jobs.
@@ -20,7 +20,7 @@ func (s *Service) Jobs(ctx context.Context, a Actor, limit int) ([]domain.Job, e
 	if limit <= 0 {
 		limit = 50
 	}
-	return s.DB.Tenant(a.OwnerID).Jobs(ctx, limit)
+	return s.db.Tenant(a.OwnerID).Jobs(ctx, limit)
 }
 
 // Job shows one job.
@@ -32,10 +32,10 @@ func (s *Service) Job(ctx context.Context, a Actor, handle string) (*domain.Job,
 // workers run: in this process once the engine is started, or in a server.
 func (s *Service) WaitJob(ctx context.Context, a Actor, jobID string, progress func(done, total int)) (*domain.Job, error) {
 	if progress != nil {
-		s.Engine.OnProgress(jobID, progress)
-		defer s.Engine.OnProgress(jobID, nil)
+		s.engine.OnProgress(jobID, progress)
+		defer s.engine.OnProgress(jobID, nil)
 	}
-	return s.Engine.Wait(ctx, a.OwnerID, jobID)
+	return s.engine.Wait(ctx, a.OwnerID, jobID)
 }
 
 // CancelJob cancels a queued or running job.
@@ -44,7 +44,7 @@ func (s *Service) CancelJob(ctx context.Context, a Actor, handle string) (*domai
 	if err != nil {
 		return nil, err
 	}
-	return s.Engine.Cancel(ctx, a.OwnerID, j)
+	return s.engine.Cancel(ctx, a.OwnerID, j)
 }
 
 // RetryJob queues a failed or cancelled job again; its handler's Retrying
@@ -54,7 +54,7 @@ func (s *Service) RetryJob(ctx context.Context, a Actor, handle string) (*domain
 	if err != nil {
 		return nil, err
 	}
-	return s.Engine.Retry(ctx, a.OwnerID, j)
+	return s.engine.Retry(ctx, a.OwnerID, j)
 }
 
 // RunFilter narrows Runs.
@@ -77,7 +77,7 @@ func (s *Service) Runs(ctx context.Context, a Actor, f RunFilter) ([]domain.Run,
 		}
 		rf.JobID = j.ID
 	}
-	runs, err := s.DB.Tenant(a.OwnerID).Runs(ctx, rf)
+	runs, err := s.db.Tenant(a.OwnerID).Runs(ctx, rf)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (s *Service) Run(ctx context.Context, a Actor, handle string, diagnostics b
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.DB.Tenant(a.OwnerID).Run(ctx, seq)
+	r, err := s.db.Tenant(a.OwnerID).Run(ctx, seq)
 	if err != nil {
 		return nil, err
 	}
@@ -162,5 +162,5 @@ func sumRuns(rows []store.RunStat, key func(store.RunStat) string) []RunTotal {
 
 // RunStats sums the owner's runs by agent, model and day.
 func (s *Service) RunStats(ctx context.Context, a Actor) ([]store.RunStat, error) {
-	return s.DB.Tenant(a.OwnerID).RunStats(ctx)
+	return s.db.Tenant(a.OwnerID).RunStats(ctx)
 }

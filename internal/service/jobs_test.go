@@ -52,8 +52,8 @@ func TestFailedJobPropagatesAndRetrySucceeds(t *testing.T) {
 			Jobs: jobs.Config{MaxAttempts: 3, PollEvery: 20 * time.Millisecond, BaseBackoff: 10 * time.Millisecond},
 		})
 		require.NoError(t, err)
-		require.NoError(t, svc.Engine.Start(ctx))
-		t.Cleanup(func() { _ = svc.Engine.Stop(context.Background()) })
+		require.NoError(t, svc.StartWorkers(ctx, nil))
+		t.Cleanup(func() { _ = svc.Close() })
 		owner, err := svc.Profile(ctx, "default")
 		require.NoError(t, err)
 		a := service.Actor{OwnerID: owner.ID, TraceID: "t"}
@@ -121,8 +121,8 @@ func TestCancelQueuedJob(t *testing.T) {
 		assert.Equal(t, domain.DocFailed, d.State)
 
 		// Starting workers afterwards must not run the cancelled job.
-		require.NoError(t, svc.Engine.Start(ctx))
-		t.Cleanup(func() { _ = svc.Engine.Stop(context.Background()) })
+		require.NoError(t, svc.StartWorkers(ctx, nil))
+		t.Cleanup(func() { _ = svc.Close() })
 		time.Sleep(300 * time.Millisecond)
 		got, err := svc.Job(ctx, a, j.Handle)
 		require.NoError(t, err)

@@ -49,8 +49,8 @@ func (s *Service) StartWorkers(ctx context.Context, say func(msg string)) error 
 	if say == nil {
 		say = func(string) {}
 	}
-	if s.DB.Dialect == store.SQLite && s.lock == nil {
-		l := flock.New(filepath.Join(filepath.Dir(s.DB.Path), "jobs.lock"))
+	if s.db.Dialect == store.SQLite && s.lock == nil {
+		l := flock.New(filepath.Join(filepath.Dir(s.db.Path), "jobs.lock"))
 		ok, err := l.TryLock()
 		if err != nil {
 			return domain.Wrap(err, domain.Unavailable, "cannot lock the data directory: %v", err)
@@ -62,7 +62,7 @@ func (s *Service) StartWorkers(ctx context.Context, say func(msg string)) error 
 			}
 		}
 		s.lock = l
-		n, err := s.Engine.RecoverOrphans(ctx)
+		n, err := s.engine.RecoverOrphans(ctx)
 		if err != nil {
 			return err
 		}
@@ -70,7 +70,7 @@ func (s *Service) StartWorkers(ctx context.Context, say func(msg string)) error 
 			say(fmt.Sprintf("resuming %d interrupted job(s)…", n))
 		}
 	}
-	return s.Engine.Start(ctx)
+	return s.engine.Start(ctx)
 }
 
 // Ready reports whether the service can do its work: the database answers
@@ -79,10 +79,10 @@ func (s *Service) StartWorkers(ctx context.Context, say func(msg string)) error 
 func (s *Service) Ready(ctx context.Context, wantWorkers bool) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	if err := s.DB.SchemaCurrent(ctx); err != nil {
+	if err := s.db.SchemaCurrent(ctx); err != nil {
 		return err
 	}
-	if wantWorkers && !s.Engine.Running() {
+	if wantWorkers && !s.engine.Running() {
 		return domain.Errorf(domain.Unavailable, "job workers are not running")
 	}
 	return nil
@@ -94,7 +94,7 @@ func (s *Service) Ready(ctx context.Context, wantWorkers bool) error {
 func (s *Service) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err := s.Engine.Stop(ctx)
+	err := s.engine.Stop(ctx)
 	if s.pdf != nil {
 		err = errors.Join(err, s.pdf.Close())
 		s.pdf = nil
@@ -104,7 +104,7 @@ func (s *Service) Close() error {
 		s.lock = nil
 	}
 	if s.ownsDB {
-		err = errors.Join(err, s.DB.Close())
+		err = errors.Join(err, s.db.Close())
 		s.ownsDB = false
 	}
 	return err

@@ -25,7 +25,7 @@ func (s *Service) GenerateParagraph(ctx context.Context, a Actor, specData []byt
 	}
 	var p *domain.Paragraph
 	var job *domain.Job
-	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		tn := tx.Tenant(a.OwnerID)
 		if opt.IdempotencyKey != "" {
 			if prev, err := tn.JobByKey(ctx, opt.IdempotencyKey); err == nil {
@@ -57,7 +57,7 @@ func (s *Service) GenerateParagraph(ctx context.Context, a Actor, specData []byt
 		if err := tn.CreateParagraph(ctx, p, allowed); err != nil {
 			return err
 		}
-		job, err = s.Engine.Enqueue(ctx, tx, a.OwnerID, &domain.Job{Kind: domain.KindGenerateParagraph, TargetID: p.ID, IdempotencyKey: opt.key(), TraceID: a.TraceID})
+		job, err = s.engine.Enqueue(ctx, tx, a.OwnerID, &domain.Job{Kind: domain.KindGenerateParagraph, TargetID: p.ID, IdempotencyKey: opt.key(), TraceID: a.TraceID})
 		return err
 	})
 	if err != nil {
@@ -291,7 +291,7 @@ func (s *Service) resolvePara(ctx context.Context, tn *store.Tenant, handle stri
 
 // Paragraphs lists the owner's paragraphs (states only, never text).
 func (s *Service) Paragraphs(ctx context.Context, a Actor) ([]domain.Paragraph, error) {
-	return s.DB.Tenant(a.OwnerID).Paragraphs(ctx)
+	return s.db.Tenant(a.OwnerID).Paragraphs(ctx)
 }
 
 // ParagraphView is what callers may see of a paragraph.
@@ -349,7 +349,7 @@ func (s *Service) ShowParagraph(ctx context.Context, a Actor, handle string, dia
 // An earlier revision is shown only if it was verified and its facts are
 // all still active.
 func (s *Service) ShowRevision(ctx context.Context, a Actor, handle string, n int, diagnostics bool) (*ParagraphView, error) {
-	tn := s.DB.Tenant(a.OwnerID)
+	tn := s.db.Tenant(a.OwnerID)
 	p, err := s.resolvePara(ctx, tn, handle)
 	if err != nil {
 		return nil, err
@@ -389,7 +389,7 @@ type RevisionSummary struct {
 
 // History lists a paragraph's revisions, oldest first, without their text.
 func (s *Service) History(ctx context.Context, a Actor, handle string) ([]RevisionSummary, error) {
-	tn := s.DB.Tenant(a.OwnerID)
+	tn := s.db.Tenant(a.OwnerID)
 	p, err := s.resolvePara(ctx, tn, handle)
 	if err != nil {
 		return nil, err
@@ -644,7 +644,7 @@ func ParseEdited(text string) ([]contract.Sentence, error) {
 
 // EditTemplate is the current revision as ParseEdited reads it, for $EDITOR.
 func (s *Service) EditTemplate(ctx context.Context, a Actor, handle string) (string, error) {
-	tn := s.DB.Tenant(a.OwnerID)
+	tn := s.db.Tenant(a.OwnerID)
 	p, err := s.resolvePara(ctx, tn, handle)
 	if err != nil {
 		return "", err
@@ -679,7 +679,7 @@ func (s *Service) EditParagraph(ctx context.Context, a Actor, handle, text strin
 	}
 	var p *domain.Paragraph
 	var job *domain.Job
-	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		tn := tx.Tenant(a.OwnerID)
 		if p, err = s.resolvePara(ctx, tn, handle); err != nil {
 			return err
@@ -728,7 +728,7 @@ func (s *Service) EditParagraph(ctx context.Context, a Actor, handle, text strin
 		if err := tn.SetParagraphState(ctx, p.ID, domain.ParaVerifying, nil); err != nil {
 			return err
 		}
-		job, err = s.Engine.Enqueue(ctx, tx, a.OwnerID, &domain.Job{Kind: domain.KindVerifyParagraph, TargetID: p.ID, IdempotencyKey: opt.key(), TraceID: a.TraceID})
+		job, err = s.engine.Enqueue(ctx, tx, a.OwnerID, &domain.Job{Kind: domain.KindVerifyParagraph, TargetID: p.ID, IdempotencyKey: opt.key(), TraceID: a.TraceID})
 		return err
 	})
 	if err != nil {
@@ -763,7 +763,7 @@ type Trace struct {
 // revisions, sentences, links and verdicts of a paragraph. Unless the
 // paragraph is displayable or diagnostics is asked for, texts are withheld.
 func (s *Service) TraceParagraph(ctx context.Context, a Actor, handle string, diagnostics bool) (*Trace, error) {
-	tn := s.DB.Tenant(a.OwnerID)
+	tn := s.db.Tenant(a.OwnerID)
 	p, err := s.resolvePara(ctx, tn, handle)
 	if err != nil {
 		return nil, err

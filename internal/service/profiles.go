@@ -27,9 +27,9 @@ func (s *Service) Profile(ctx context.Context, name string) (domain.Owner, error
 		return domain.Owner{}, domain.Errorf(domain.Invalid, "profile name is empty")
 	}
 	if key == DefaultProfile {
-		return s.DB.EnsureOwner(ctx, "profile", key)
+		return s.db.EnsureOwner(ctx, "profile", key)
 	}
-	o, err := s.DB.FindOwner(ctx, "profile", key)
+	o, err := s.db.FindOwner(ctx, "profile", key)
 	if domain.ErrorCode(err) == domain.NotFound {
 		return o, domain.Errorf(domain.NotFound, "profile %q does not exist; create it with 'opus profile add %s' (see 'opus profile list')", name, key)
 	}
@@ -38,7 +38,7 @@ func (s *Service) Profile(ctx context.Context, name string) (domain.Owner, error
 
 // Profiles lists the profiles.
 func (s *Service) Profiles(ctx context.Context) ([]domain.Owner, error) {
-	return s.DB.Owners(ctx, "profile")
+	return s.db.Owners(ctx, "profile")
 }
 
 // AddProfile creates a profile; names are letters, digits, '.', '_' and
@@ -48,8 +48,8 @@ func (s *Service) AddProfile(ctx context.Context, name string) (domain.Owner, er
 	if !profileName.MatchString(key) {
 		return domain.Owner{}, domain.Errorf(domain.Invalid, "profile name %q: use letters, digits, '.', '_' or '-' (at most 64)", name)
 	}
-	if o, err := s.DB.FindOwner(ctx, "profile", key); err == nil {
+	if o, err := s.db.FindOwner(ctx, "profile", key); err == nil {
 		return o, domain.Errorf(domain.Conflict, "profile %q already exists", o.Name)
 	}
-	return s.DB.EnsureOwner(ctx, "profile", key)
+	return s.db.EnsureOwner(ctx, "profile", key)
 }

@@ -24,6 +24,9 @@ import (
 	"github.com/opusblocks/opus/internal/store"
 )
 
+// JobsConfig tunes the job engine, which only the service drives.
+type JobsConfig = jobs.Config
+
 // Config holds the service's settings.
 type Config struct {
 	DataDir        string // blobs live under DataDir/blobs
@@ -44,7 +47,7 @@ type Config struct {
 	// Concurrency bounds the model calls one job makes at once.
 	Concurrency int
 	Prompts     map[contract.Agent]string
-	Jobs        jobs.Config
+	Jobs        JobsConfig
 	Logger      *slog.Logger
 	// PDFProgress, if set, hears of slow PDF engine start-up before it
 	// makes a command wait (pdftext.Options.Progress): a line for a terminal.
@@ -63,8 +66,8 @@ var (
 
 // Service is opus's application layer.
 type Service struct {
-	DB     *store.DB
-	Engine *jobs.Engine
+	db     *store.DB
+	engine *jobs.Engine
 	cfg    Config
 	blobs  blobs.Store
 
@@ -111,7 +114,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{DB: db, Engine: eng, cfg: cfg, blobs: blobs.Store{Dir: filepath.Join(cfg.DataDir, "blobs")}}
+	s := &Service{db: db, engine: eng, cfg: cfg, blobs: blobs.Store{Dir: filepath.Join(cfg.DataDir, "blobs")}}
 	eng.Register(domain.KindExtractFacts, extractHandler{s})
 	eng.Register(domain.KindGenerateParagraph, generateHandler{s})
 	eng.Register(domain.KindVerifyParagraph, verifyHandler{s})

@@ -43,11 +43,8 @@ func newService(t *testing.T, db *store.DB) (*service.Service, service.Actor) {
 		Jobs: jobs.Config{PollEvery: 20 * time.Millisecond, BaseBackoff: 10 * time.Millisecond},
 	})
 	require.NoError(t, err)
-	require.NoError(t, svc.Engine.Start(ctx))
-	t.Cleanup(func() {
-		_ = svc.Engine.Stop(context.Background())
-		_ = svc.Close()
-	})
+	require.NoError(t, svc.StartWorkers(ctx, nil))
+	t.Cleanup(func() { _ = svc.Close() })
 	owner, err := svc.Profile(ctx, "default")
 	require.NoError(t, err)
 	return svc, service.Actor{OwnerID: owner.ID, TraceID: "trace-test"}
