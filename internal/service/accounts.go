@@ -141,7 +141,11 @@ func (st *accountState) now() time.Time {
 // made on first use.
 func (s *Service) accounts() *accountState {
 	s.accountsOnce.Do(func() {
-		s.acct = &accountState{throttle: newThrottle(DefaultLoginLimits), clock: time.Now}
+		clock := s.cfg.Clock
+		if clock == nil {
+			clock = time.Now
+		}
+		s.acct = &accountState{throttle: newThrottle(DefaultLoginLimits), clock: clock}
 	})
 	return s.acct
 }

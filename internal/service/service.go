@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/gofrs/flock"
 
@@ -49,6 +50,9 @@ type Config struct {
 	Prompts     map[contract.Agent]string
 	Jobs        JobsConfig
 	Logger      *slog.Logger
+	// Clock is the time accounts and tokens are judged by (time.Now when
+	// nil); tests move it to expire tokens.
+	Clock func() time.Time
 	// PDFProgress, if set, hears of slow PDF engine start-up before it
 	// makes a command wait (pdftext.Options.Progress): a line for a terminal.
 	PDFProgress func(msg string)
