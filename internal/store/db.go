@@ -7,15 +7,18 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	"github.com/jmoiron/sqlx"
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
@@ -128,6 +131,9 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	tx := &Tx{X: x, Dialect: db.Dialect}
 	if err := fn(tx); err != nil {
 		_ = x.Rollback()
+		if unreachable(err) {
+			return wrapDB(err)
+		}
 		return err
 	}
 	if err := x.Commit(); err != nil {
@@ -147,7 +153,27 @@ func wrapDB(err error) error {
 	if errors.Is(err, context.Canceled) {
 		return domain.Wrap(err, domain.Cancelled, "cancelled")
 	}
+	if unreachable(err) {
+		return domain.Wrap(err, domain.Unavailable, "cannot reach the database: %v", err)
+	}
 	return domain.Wrap(err, domain.Internal, "database error: %v", err)
+}
+
+// unreachable reports whether err says the database cannot be reached now
+// (a refused or dropped connection, a server shutting down), which a retry
+// may mend, rather than that it refused a query.
+func unreachable(err error) bool {
+	var ne net.Error
+	var ce *pgconn.ConnectError
+	var pe *pgconn.PgError
+	switch {
+	case errors.Is(err, driver.ErrBadConn), errors.As(err, &ce), errors.As(err, &ne):
+		return true
+	case errors.As(err, &pe):
+		// Class 08: connection exception; 57P0x: the server is going away.
+		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P0")
+	}
+	return false
 }
 
 // Migrate applies schema.sql (version 1) and any later migrations not yet
