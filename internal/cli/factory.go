@@ -30,6 +30,10 @@ type Factory struct {
 	Profile    string
 	profile    *pflag.Flag // to tell an explicit --profile from the default
 
+	// logger, when set before the service opens (serve, worker), hears
+	// the service's and the job engine's logs.
+	logger *slog.Logger
+
 	settings *settings
 	prov     *provider
 	svc      *service.Service
@@ -143,9 +147,13 @@ func (f *Factory) openService(ctx context.Context, m *modelFlags) (*service.Serv
 			return nil, err
 		}
 	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if os.Getenv("OPUS_LOG") != "" {
+	logger := f.logger
+	switch {
+	case logger != nil:
+	case os.Getenv("OPUS_LOG") != "":
 		logger = slog.New(slog.NewTextHandler(f.IO.Err, nil))
+	default:
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	svc, err := service.Open(ctx, st.dbURL(), service.Config{
 		DataDir:        st.dataDir,

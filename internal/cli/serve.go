@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -17,11 +16,12 @@ import (
 )
 
 type serveOptions struct {
-	f       *Factory
-	Addr    string
-	Workers int
-	Model   modelFlags
-	Export  exportFlags
+	f         *Factory
+	Addr      string
+	Workers   int
+	LogFormat string
+	Model     modelFlags
+	Export    exportFlags
 }
 
 func newCmdServe(f *Factory, runF func(context.Context, *serveOptions) error) *cobra.Command {
@@ -42,12 +42,18 @@ anywhere with 'opus worker'. Stops gracefully on SIGTERM or Ctrl-C.`,
 	}
 	c.Flags().StringVar(&o.Addr, "addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free one)")
 	c.Flags().IntVar(&o.Workers, "workers", -1, "job workers in this process (default: jobs.workers; 0 runs none)")
+	addLogFormat(c, &o.LogFormat)
 	addModelFlags(c, &o.Model)
 	addExportFlags(c, &o.Export)
 	return c
 }
 
 func serveRun(ctx context.Context, o *serveOptions) error {
+	logger, err := newLogger(o.f.IO.Err, o.LogFormat)
+	if err != nil {
+		return err
+	}
+	o.f.logger = logger
 	st, err := o.f.Settings(&o.Model)
 	if err != nil {
 		return err
@@ -60,7 +66,7 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 		return err
 	}
 	if st.Jobs.Workers > 0 {
-		if err := svc.StartWorkers(ctx, func(msg string) { fmt.Fprintln(o.f.IO.Err, "opus: "+msg) }); err != nil {
+		if err := svc.StartWorkers(ctx, func(msg string) { logger.Info(msg) }); err != nil {
 			return err
 		}
 	}
@@ -68,7 +74,6 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 	if err != nil {
 		return domain.Errorf(domain.Invalid, "cannot listen on %s: %v", o.Addr, err)
 	}
-	logger := slog.New(slog.NewTextHandler(o.f.IO.Err, nil))
 	srv := &http.Server{
 		Handler: server.New(svc, server.Options{
 			Version: buildInfo().Version, MaxUploadBytes: int64(st.Limits.UploadMB * (1 << 20)), Logger: logger,
@@ -82,7 +87,7 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 	}
 	addr := ln.Addr().String()
 	err = o.f.render(o.Export, map[string]any{"addr": addr, "workers": st.Jobs.Workers}, func(w io.Writer) {
-		fmt.Fprintf(o.f.IO.Err, "opus: serving http://%s/v1 with %s\n", addr, plural(st.Jobs.Workers, "job worker"))
+		logger.Info("serving", "url", "http://"+addr+"/v1", "workers", st.Jobs.Workers)
 	})
 	if err != nil {
 		return err
@@ -99,5 +104,22 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return domain.Wrap(err, domain.Unavailable, "graceful shutdown: %v", err)
 	}
+	logger.Info("stopped")
 	return nil // a signal is how a server is meant to stop
+}
+
+func addLogFormat(c *cobra.Command, format *string) {
+	c.Flags().StringVar(format, "log-format", "text", "log lines on stderr as text or json (log/slog)")
+	_ = c.RegisterFlagCompletionFunc("log-format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// newLogger is the structured log of a long-running command.
+func newLogger(w io.Writer, format string) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, domain.Errorf(domain.Invalid, "--log-format %q: use text or json", format)
 }

@@ -2,17 +2,17 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 )
 
 type workerOptions struct {
-	f       *Factory
-	Workers int
-	Model   modelFlags
-	Export  exportFlags
+	f         *Factory
+	Workers   int
+	LogFormat string
+	Model     modelFlags
+	Export    exportFlags
 }
 
 func newCmdWorker(f *Factory, runF func(context.Context, *workerOptions) error) *cobra.Command {
@@ -30,12 +30,18 @@ of a worker that dies is taken up again by another.`,
 		},
 	}
 	c.Flags().IntVar(&o.Workers, "workers", -1, "jobs run at once (default: jobs.workers)")
+	addLogFormat(c, &o.LogFormat)
 	addModelFlags(c, &o.Model)
 	addExportFlags(c, &o.Export)
 	return c
 }
 
 func workerRun(ctx context.Context, o *workerOptions) error {
+	logger, err := newLogger(o.f.IO.Err, o.LogFormat)
+	if err != nil {
+		return err
+	}
+	o.f.logger = logger
 	st, err := o.f.Settings(&o.Model)
 	if err != nil {
 		return err
@@ -47,15 +53,16 @@ func workerRun(ctx context.Context, o *workerOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := svc.StartWorkers(ctx, func(msg string) { fmt.Fprintln(o.f.IO.Err, "opus: "+msg) }); err != nil {
+	if err := svc.StartWorkers(ctx, func(msg string) { logger.Info(msg) }); err != nil {
 		return err
 	}
 	err = o.f.render(o.Export, map[string]any{"workers": st.Jobs.Workers}, func(io.Writer) {
-		fmt.Fprintf(o.f.IO.Err, "opus: %s running; stop with SIGTERM or Ctrl-C\n", plural(st.Jobs.Workers, "job worker"))
+		logger.Info("job workers running; stop with SIGTERM or Ctrl-C", "workers", st.Jobs.Workers)
 	})
 	if err != nil {
 		return err
 	}
 	<-ctx.Done()
+	logger.Info("stopping: running jobs get 10 s to finish")
 	return nil
 }

@@ -76,10 +76,11 @@ func (s *server) problem(ctx context.Context, err error) error {
 }
 
 type server struct {
-	svc *service.Service
-	api huma.API
-	log *slog.Logger
-	opt Options
+	svc     *service.Service
+	api     huma.API
+	log     *slog.Logger
+	opt     Options
+	metrics *metrics
 }
 
 // actorKey carries the authenticated caller in a request's context.
@@ -105,9 +106,10 @@ func New(svc *service.Service, opt Options) http.Handler {
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", Description: "a token from POST /v1/auth/login or 'opus token create'"},
 	}
-	s := &server{svc: svc, log: opt.Logger, opt: opt}
+	s := &server{svc: svc, log: opt.Logger, opt: opt, metrics: newMetrics(svc)}
 	s.api = humago.New(mux, cfg)
-	s.api.UseMiddleware(s.authenticate)
+	s.api.UseMiddleware(s.observe, s.authenticate)
+	mux.Handle("GET /metrics", s.metrics.handler())
 	s.routes()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -146,7 +148,7 @@ func (s *server) authenticate(ctx huma.Context, next func(huma.Context)) {
 		_ = huma.WriteErr(s.api, ctx, status, domain.ErrorMessage(err))
 		return
 	}
-	a.TraceID = domain.NewID()
+	a.TraceID = requestTrace(ctx.Context())
 	next(huma.WithValue(ctx, actorKey{}, a))
 }
 

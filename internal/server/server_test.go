@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -268,4 +269,63 @@ func TestReadyz(t *testing.T) {
 	require.NoError(t, svc.StartWorkers(ctx, nil))
 	code, _ = get()
 	assert.Equal(t, http.StatusOK, code)
+}
+
+// A caller's traceparent is the trace of the job it creates and of that
+// job's runs; /metrics counts requests, jobs and model calls; the log line
+// of a request holds no token.
+func TestTraceAndMetrics(t *testing.T) {
+	ctx := context.Background()
+	var logs bytes.Buffer
+	svc, err := service.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "opus.db"), service.Config{
+		DataDir: t.TempDir(), CacheDir: filepath.Join(os.TempDir(), "opus-test-cache", "opus", "wazero"),
+		Provider: offline.New(), Model: offline.Model, Prompts: prompts.Versions(),
+		Jobs: jobs.Config{PollEvery: 20 * time.Millisecond, BaseBackoff: 10 * time.Millisecond},
+	})
+	require.NoError(t, err)
+	require.NoError(t, svc.StartWorkers(ctx, nil))
+	srv := httptest.NewServer(server.New(svc, server.Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil))}))
+	t.Cleanup(func() { srv.Close(); _ = svc.Close() })
+	a := &api{t: t, url: srv.URL, svc: svc}
+	tok := a.user("tess@example.org")
+
+	a.do(tok, http.MethodPost, "/v1/documents", upload(t, filepath.Join(testpdf.Dir(), "cermine_test2.pdf")), http.StatusCreated, nil)
+	const trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+	var j job
+	resp := a.do(tok, http.MethodPost, "/v1/documents/D1/extract", nil, http.StatusAccepted, &j, "traceparent", "00-"+trace+"-00f067aa0ba902b7-01")
+	assert.True(t, strings.HasPrefix(resp.Header.Get("traceparent"), "00-"+trace+"-"), resp.Header.Get("traceparent"))
+	var done struct {
+		TraceID string `json:"trace_id"`
+		State   string `json:"state"`
+	}
+	a.do(tok, http.MethodGet, "/v1/jobs/J1?wait=30s", nil, http.StatusOK, &done)
+	assert.Equal(t, trace, done.TraceID, "the job carries the request's trace")
+	var runs []struct {
+		TraceID string `json:"trace_id"`
+	}
+	a.do(tok, http.MethodGet, "/v1/runs?job=J1", nil, http.StatusOK, &runs)
+	require.NotEmpty(t, runs)
+	for _, r := range runs {
+		assert.Equal(t, trace, r.TraceID, "and so do its runs")
+	}
+	// Without a (valid) traceparent a request gets a trace of its own.
+	resp = a.do(tok, http.MethodGet, "/v1/jobs", nil, http.StatusOK, nil, "traceparent", "garbage")
+	assert.Regexp(t, `^00-[0-9a-f]{32}-[0-9a-f]{16}-01$`, resp.Header.Get("traceparent"))
+	assert.NotContains(t, resp.Header.Get("traceparent"), trace)
+
+	res, err := http.Get(srv.URL + "/metrics")
+	require.NoError(t, err)
+	body, _ := io.ReadAll(res.Body)
+	_ = res.Body.Close()
+	for _, want := range []string{
+		`opus_http_requests_total{method="POST",route="/v1/documents/{id}/extract",status="202"} 1`,
+		`opus_jobs{kind="extract_facts",state="succeeded"} 1`,
+		`opus_model_calls_total{agent="librarian",model="offline-2",status="ok"}`,
+		`opus_database_up 1`,
+	} {
+		assert.Contains(t, string(body), want)
+	}
+	assert.Contains(t, logs.String(), `"trace_id":"`+trace+`"`)
+	assert.NotContains(t, logs.String(), tok, "no token in the log")
+	assert.NotContains(t, string(body), tok)
 }

@@ -109,3 +109,10 @@ func (s *Service) Close() error {
 	}
 	return err
 }
+
+// Totals are jobs by kind and state and model calls by agent, model and
+// status across every owner: counts for the operator's metrics, no
+// tenant's content.
+func (s *Service) Totals(ctx context.Context) (*store.Totals, error) {
+	return s.db.Totals(ctx)
+}
