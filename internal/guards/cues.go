@@ -1,6 +1,7 @@
 package guards
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/opusblocks/opus/internal/textnorm"
@@ -59,27 +60,30 @@ func form(t textnorm.Token) string {
 
 // matchAt returns the length of the first phrase of seqs that starts at
 // toks[i], or 0.
-func matchAt(toks []textnorm.Token, i int, seqs [][]string) int {
+func matchAt(toks []textnorm.Token, forms []string, i int, seqs [][]string) int {
 	for _, seq := range seqs {
-		if i+len(seq) > len(toks) {
+		if seq[0] != forms[i] && !(forms[i] == "the" && (seq[0] == "we" || seq[0] == "our")) {
 			continue
 		}
-		ok := true
-		for k, w := range seq {
-			t := toks[i+k]
-			if t.Kind != textnorm.Word || form(t) != w {
-				ok = false
+		p := i
+		for _, w := range seq {
+			if p+1 < len(toks) && (w == "we" || w == "our") && forms[p] == "the" && forms[p+1] == "authors" {
+				p += 2 // a paper's "we" is "the authors" in a fact
+				continue
+			}
+			if p >= len(toks) || forms[p] != w {
+				p = -1
 				break
 			}
+			p++
 		}
-		if ok && len(seq) == 1 && seq[0] == "may" && isMonth(toks, i) {
-			ok = false
-		}
-		if ok && len(seq) == 1 && seq[0] == "since" && i+1 < len(toks) && toks[i+1].Kind == textnorm.Number {
-			ok = false // "since 2010" is a time, not a reason
-		}
-		if ok {
-			return len(seq)
+		switch {
+		case p < 0:
+		case len(seq) == 1 && seq[0] == "may" && isMonth(toks, i):
+		case len(seq) == 1 && seq[0] == "since" && i+1 < len(toks) && toks[i+1].Kind == textnorm.Number:
+			// "since 2010" is a time, not a reason
+		default:
+			return p - i
 		}
 	}
 	return 0
@@ -100,46 +104,43 @@ func isMonth(toks []textnorm.Token, i int) bool {
 	if toks[i].Text != "May" {
 		return false
 	}
-	if i+1 < len(toks) && toks[i+1].Kind == textnorm.Number && dayOrYear(toks[i+1].Key) {
+	if i+1 < len(toks) && dayOrYear(toks[i+1]) {
 		return true
 	}
-	if i > 0 {
-		p := toks[i-1]
-		if p.Kind == textnorm.Number && dayOrYear(p.Key) {
-			return true
-		}
-		if p.Kind == textnorm.Word && monthBefore[strings.ToLower(p.Text)] {
-			return true
-		}
-	}
-	return false
+	return i > 0 && (dayOrYear(toks[i-1]) || toks[i-1].Kind == textnorm.Word && monthBefore[strings.ToLower(toks[i-1].Text)])
 }
 
-// dayOrYear reports keys that can be a day of the month or a year.
-func dayOrYear(key string) bool {
-	key = strings.TrimRight(key, "stndrh") // "12th"
-	if key == "" || len(key) > 4 {
-		return false
-	}
-	n := 0
-	for _, r := range key {
-		if r < '0' || r > '9' {
-			return false
-		}
-		n = n*10 + int(r-'0')
-	}
-	return (n >= 1 && n <= 31) || (n >= 1800 && n <= 2100)
+// dayOrYear reports a number that can be a day of the month or a year.
+func dayOrYear(t textnorm.Token) bool {
+	n, err := strconv.Atoi(strings.TrimRight(t.Key, "stndrh")) // "12th"
+	return t.Kind == textnorm.Number && err == nil && (n >= 1 && n <= 31 || n >= 1800 && n <= 2100)
 }
 
 // find returns the cues of the list in toks, in order, not overlapping.
-func (l cueList) find(toks []textnorm.Token) []Cue {
+func (l cueList) find(toks []textnorm.Token) []Cue { return l.findForms(toks, forms(toks)) }
+
+// forms returns form of each word of toks, "" for the rest.
+func forms(toks []textnorm.Token) []string {
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		if t.Kind == textnorm.Word {
+			out[i] = form(t)
+		}
+	}
+	return out
+}
+
+func (l cueList) findForms(toks []textnorm.Token, forms []string) []Cue {
 	var out []Cue
 	for i := 0; i < len(toks); i++ {
-		if n := matchAt(toks, i, l.except); n > 0 {
+		if forms[i] == "" {
+			continue
+		}
+		if n := matchAt(toks, forms, i, l.except); n > 0 {
 			i += n - 1
 			continue
 		}
-		if n := matchAt(toks, i, l.seqs); n > 0 {
+		if n := matchAt(toks, forms, i, l.seqs); n > 0 {
 			out = append(out, Cue{Text: spanText(toks, i, i+n), Start: i, End: i + n, key: toks[i].Key, group: l.group})
 			i += n - 1
 		}
@@ -173,9 +174,8 @@ var hedgeCues = newCues(
 		"hypothesises, hypothesised, speculate, speculates, speculated, speculative, "+
 		"thought to, it is thought, is thought, are thought, was thought, were thought, we think, "+
 		"believe, believes, believed, expected to, "+
-		"to our knowledge, to the best of our knowledge, to the authors knowledge, "+
-		"to the best of the authors knowledge, to my knowledge, to the best of my knowledge, to their knowledge, "+
-		"as far as we know, as far as the authors know, as far as is known, as far as we are aware, "+
+		"to our knowledge, to the best of our knowledge, to my knowledge, to the best of my knowledge, "+
+		"to their knowledge, as far as we know, as far as is known, as far as we are aware, "+
 		"as far as i know, conceivably, plausibly, plausible, arguably, reportedly, supposedly, "+
 		"in our opinion, in our view, preliminary, uncertain, unclear, in part, partly, partially",
 	"all possible, as soon as possible, where possible, if possible, when possible, whenever possible, "+
@@ -259,13 +259,16 @@ var scopeQualifiers = []cueList{
 // humanCues are words that place a finding in people.
 var humanCues = newCues("human, humans, patient, patients, people, person, persons, adult, adults, "+
 	"child, children, women, men, woman, man, participant, participants, subject, subjects, volunteer, "+
-	"volunteers, clinical", "")
+	"volunteers, clinical, individual, individuals, respondent, respondents, student, students, infant, infants, "+
+	"girl, girls, boy, boys, elderly, user, users, worker, workers, smoker, smokers, mother, mothers, parent, "+
+	"parents, case, cases, control, controls, cohort, population, populations", "")
 
 // scopeGroups returns the qualifiers toks mention.
 func scopeGroups(toks []textnorm.Token) []string {
 	var out []string
+	fs := forms(toks)
 	for _, q := range scopeQualifiers {
-		if len(q.find(toks)) > 0 {
+		if len(q.findForms(toks, fs)) > 0 {
 			out = append(out, q.group)
 		}
 	}
@@ -283,3 +286,60 @@ func Negations(toks []textnorm.Token) []Cue { return negationCues.find(toks) }
 // month ("in May 2014") and phrases that only look tentative ("all
 // possible", "action potential").
 func Hedges(toks []textnorm.Token) []Cue { return hedgeCues.find(toks) }
+
+// quantifierCues say of how much of something a claim holds, or how often:
+// a restatement may neither drop nor add one.
+var quantifierCues = newCues("all, every, each, any, some, most, many, much, few, several, majority, minority, "+
+	"mostly, mainly, largely, partly, generally, usually, often, typically, always, sometimes, rarely, seldom, "+
+	"only, solely, respectively, in general, as a rule, at least, at most, up to", "")
+
+// significanceCues claim or deny statistical significance.
+var significanceCues = newCues("significant, significantly, nonsignificant, insignificant, significance", "")
+
+// settingWords say where, when, among whom or under which condition a
+// claim holds: the words that open such a phrase, and the words of time.
+var settingWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`in at on among amongst during under within after before between from since until
+		till when whenever if unless across throughout without per where while whereas following upon over versus
+		than against beyond near inside outside time times period periods season seasons second seconds minute
+		minutes hour hours day days night nights morning evening week weeks month months year years decade decades`) {
+		settingWords[w] = true
+	}
+}
+
+// Setting reports whether the word w (as written) is a word of setting:
+// one that opens a phrase of place, time, population or condition ("in",
+// "after", "among", "unless"), or a word of time ("day", "night").
+func Setting(w string) bool { return settingWords[strings.ToLower(w)] }
+
+// Marks returns, for each token, the kind of qualifier cue it is part of
+// ("negation", "hedge", "quantifier", "causal", "comparison",
+// "significance", "scope", "people"), or "". Qualifiers are what a restatement may neither drop nor
+// swap for another word.
+func Marks(toks []textnorm.Token) []string {
+	out, fs := make([]string, len(toks)), forms(toks)
+	mark := func(kind string, lists ...cueList) {
+		for _, l := range lists {
+			for _, c := range l.findForms(toks, fs) {
+				for k := c.Start; k < c.End; k++ {
+					if out[k] == "" {
+						out[k] = kind
+					}
+				}
+			}
+		}
+	}
+	mark("negation", negationCues)
+	mark("hedge", hedgeCues)
+	mark("quantifier", quantifierCues)
+	for _, g := range causalGroupNames {
+		mark("causal", causalGroups[g])
+	}
+	mark("comparison", comparisonMarkers)
+	mark("significance", significanceCues)
+	mark("scope", scopeQualifiers...)
+	mark("people", humanCues)
+	return out
+}

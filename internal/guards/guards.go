@@ -11,7 +11,6 @@ package guards
 import (
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/opusblocks/opus/internal/contract"
 	"github.com/opusblocks/opus/internal/textnorm"
@@ -43,40 +42,28 @@ func (f Failure) String() string { return f.Guard + ": " + f.Reason }
 // markers such as "[F12]" are ignored.
 //
 //   - no_link: a sentence without facts is unsupported, whatever else holds.
-//   - numbers: every number, percentage, unit quantity and p-value of the
-//     sentence occurs in a linked fact after normalisation
-//     (textnorm.Numbers), or in another unit that converts exactly
-//     (textnorm.SameQuantity: "120 minutes" for "2 hours").
-//   - hedge: a hedged fact ("may", "suggests", "associated with", "to our
-//     knowledge", "we believe") is not restated as certain; the sentence
-//     makes no causal claim ("causes", "leads to", "prevents", "reduces",
-//     "fell", "therefore") that the facts lack, nor a causal claim from
+//   - numbers: every number of the sentence is a number of a linked fact,
+//     by value (textnorm.SameValue: "120 minutes" for "2 hours").
+//   - hedge: a hedged fact ("may", "suggests", "to our knowledge") is not
+//     restated as certain; the sentence makes no causal claim ("causes",
+//     "reduces", "therefore") that the facts lack, nor a causal claim from
 //     facts that only report an association.
 //   - negation: the sentence is negated only if a fact is, and drops no
 //     fact's negation.
-//
-// A hedge or negation binds the whole fact, except in a fact text or quote
-// of several sentences (or clauses after a semicolon), where it binds the
-// sentence it is in when the sentence restated draws on it (uses a word
-// or number the fact has only there) or when it refers back ("This was not
-// significant.", "These findings suggest ...").
 //   - scope: a fact about mice, cell lines or another model is not
 //     restated without that qualifier, nor as a finding in people.
-//   - comparison: a comparison ("than", "compared with", "versus",
-//     "relative to") keeps its sides: what a fact compares with stays the
-//     standard, what it compares stays the subject, and a comparison no
-//     fact makes is not supported.
-//   - content: the sentence carries its facts' content, so that no
-//     verifier, however lenient, can pass filler ("This was also
-//     reported.") or an off-topic sentence: at least half of its content
-//     words and numbers occur in its linked facts (as words of the same
-//     stem or synonym class, or numbers the numbers guard accepts), and
-//     every linked fact shares at least one of them — a citation that
-//     contributes nothing is not support.
+//   - comparison: a comparison keeps its sides (see checkComparison).
+//   - content: at least half of the sentence's content words and numbers
+//     are in its linked facts, and every linked fact shares one: no
+//     verifier, however lenient, passes filler or a citation that adds
+//     nothing.
 //
-// Cues (negations, hedges, causal verbs, model organisms) are whole words
-// as written, never stems or prefixes: "Note" is no negation, "rate" no rat
-// and "May 2014" no hedge.
+// A hedge or negation binds its whole fact text or quote when that is one
+// clause (textnorm.StrongClauses); in a longer one it binds its clause when
+// the sentence draws on it (uses a word or number the text has only in
+// such clauses) or when the clause refers back ("This was not
+// significant."). Cues are whole words as written: "Note" is no negation,
+// "rate" no rat and "May 2014" no hedge.
 func Check(sentence string, facts []contract.Fact) []Failure {
 	if len(facts) == 0 {
 		return []Failure{{Guard: NoLink, Reason: "sentence cites no fact"}}
@@ -84,78 +71,27 @@ func Check(sentence string, facts []contract.Fact) []Failure {
 	s := textnorm.Tokenize(sentence)
 	fs := make([]fact, len(facts))
 	for i, f := range facts {
-		fs[i] = newFact(f)
-	}
-	var out []Failure
-	out = append(out, checkNumbers(s, fs)...)
-	out = append(out, checkHedge(s, fs)...)
-	out = append(out, checkNegation(s, fs)...)
-	out = append(out, checkScope(s, fs)...)
-	out = append(out, checkComparison(s, fs)...)
-	out = append(out, checkContent(s, fs)...)
-	return out
-}
-
-// checkContent is the content guard (see Check).
-func checkContent(s []textnorm.Token, fs []fact) []Failure {
-	var items []string
-	seen := map[string]bool{}
-	for _, t := range s {
-		if it := item(t); it != "" && !seen[it] {
-			seen[it] = true
-			items = append(items, it)
-		}
-	}
-	if len(items) == 0 {
-		return []Failure{{Guard: Content, Reason: "the sentence states nothing its facts could support"}}
-	}
-	var out []Failure
-	shared := map[string]bool{}
-	for _, f := range fs {
-		have := map[string]bool{}
-		var nums []string
-		for _, v := range f.views {
-			for _, t := range v {
-				if it := item(t); it != "" {
-					have[it] = true
-				}
-				if t.Kind == textnorm.Number {
-					nums = append(nums, t.Key)
-				}
+		fs[i] = fact{id: f.ID}
+		for _, t := range []string{f.Text, f.Quote} {
+			if strings.TrimSpace(t) != "" {
+				fs[i].views = append(fs[i].views, textnorm.Tokenize(t))
 			}
 		}
-		n := 0
-		for _, it := range items {
-			if have[it] || strings.HasPrefix(it, "#") && converts(it[1:], nums) {
-				shared[it] = true
-				n++
-			}
-		}
-		if n == 0 {
-			out = append(out, Failure{Guard: Content, Reason: fmt.Sprintf("fact %s shares no word or number with the sentence", f.id)})
-		}
 	}
-	if 2*len(shared) < len(items) {
-		out = append(out, Failure{Guard: Content, Reason: fmt.Sprintf("only %d of the sentence's %d content words and numbers are in its linked facts", len(shared), len(items))})
+	var out []Failure
+	for _, g := range []func([]textnorm.Token, []fact) []Failure{
+		checkNumbers, checkHedge, checkNegation, checkScope, checkComparison, checkContent,
+	} {
+		out = append(out, g(s, fs)...)
 	}
 	return out
 }
 
-// fact is a linked fact prepared for the guards: its text and quote
-// tokenised separately, so that nothing spans the seam between them.
+// fact is a linked fact's text and quote, tokenised apart so that nothing
+// spans the seam between them.
 type fact struct {
 	id    string
 	views [][]textnorm.Token
-}
-
-func newFact(f contract.Fact) fact {
-	out := fact{id: f.ID}
-	for _, s := range []string{f.Text, f.Quote} {
-		if strings.TrimSpace(s) != "" {
-			out.views = append(out.views, textnorm.Tokenize(s))
-		}
-	}
-	return out
 }
 
 // find returns the first cue of the list in any view of the fact.
@@ -168,54 +104,63 @@ func (f fact) find(list cueList) (Cue, bool) {
 	return Cue{}, false
 }
 
-// binds returns a cue of the list in a view of the fact that the sentence
-// (its content words and numbers, items) must keep. A cue binds when its
-// view is a single sentence; when its sentence of a longer view (a quote of
-// several sentences, or clauses joined by a semicolon) refers back ("This
-// was not significant", "These findings suggest"); or when the sentence
-// draws on it: uses a word or number that the view has only in sentences
-// with such a cue. "... The whole run took 840 s. However a few slow
-// nodes do not finish until 90 s later." does not make "The whole run
-// took 840 s" a negated claim.
+// binds returns a cue of the list that the sentence, with content items
+// items, must keep (see Check).
 func (f fact) binds(list cueList, items map[string]bool) (Cue, bool) {
 	for _, v := range f.views {
 		cues := list.find(v)
 		if len(cues) == 0 {
 			continue
 		}
-		seg := segments(v)
-		if seg[len(v)-1] == 0 {
+		cl := textnorm.StrongClauses(v)
+		if len(cl) == 1 {
 			return cues[0], true
 		}
-		cued := map[int]bool{}
-		for _, c := range cues {
-			cued[seg[c.Start]] = true
+		of := make([]int, len(v)) // token → clause, -1 between clauses
+		for i := range of {
+			of[i] = -1
 		}
-		free := map[string]bool{}
-		for i, t := range v {
-			if it := item(t); it != "" && !cued[seg[i]] {
-				free[it] = true
+		for n, c := range cl {
+			for i := c.Start; i < c.End; i++ {
+				of[i] = n
 			}
 		}
+		cued := map[int]Cue{}
 		for _, c := range cues {
-			if refersBack(v, seg, c.Start) {
+			if _, ok := cued[of[c.Start]]; !ok {
+				cued[of[c.Start]] = c
+			}
+			if refersBack(v, cl[max(of[c.Start], 0)].Start) {
 				return c, true
 			}
 		}
+		free := map[string]bool{}
 		for i, t := range v {
-			if it := item(t); it != "" && cued[seg[i]] && !free[it] && items[it] {
-				for _, c := range cues {
-					if seg[c.Start] == seg[i] {
-						return c, true
-					}
-				}
+			if _, ok := cued[of[i]]; !ok {
+				free[item(t)] = true
+			}
+		}
+		for i, t := range v {
+			if c, ok := cued[of[i]]; ok && items[item(t)] && item(t) != "" && !free[item(t)] {
+				return c, true
 			}
 		}
 	}
 	return Cue{}, false
 }
 
-// itemSet returns the content words and numbers of toks (see item).
+// item is how a token counts as content: the key of a content word, "#"
+// and the key of a number, "" otherwise.
+func item(t textnorm.Token) string {
+	switch {
+	case t.Kind == textnorm.Number:
+		return "#" + t.Key
+	case t.Kind == textnorm.Word && !t.Stop:
+		return t.Key
+	}
+	return ""
+}
+
 func itemSet(toks []textnorm.Token) map[string]bool {
 	out := map[string]bool{}
 	for _, t := range toks {
@@ -226,60 +171,15 @@ func itemSet(toks []textnorm.Token) map[string]bool {
 	return out
 }
 
-// segments numbers the sentences of toks, with clauses joined by a
-// semicolon counted apart: a full stop followed by a capital ("... 840
-// seconds. However ..."; "et al. (1999)" goes on), "!", "?" and ";" start
-// a new one, outside round brackets.
-func segments(toks []textnorm.Token) []int {
-	out := make([]int, len(toks))
-	n, depth := 0, 0
-	for i, t := range toks {
-		out[i] = n
-		if t.Kind != textnorm.Punct {
-			continue
-		}
-		switch t.Key {
-		case "(":
-			depth++
-		case ")":
-			depth = max(depth-1, 0)
-		case ";":
-			// Not inside brackets ("(Liu, 2014; Webb, 2015)") nor between
-			// two numbers ("[11; 12]").
-			between := i > 0 && i+1 < len(toks) && toks[i-1].Kind == textnorm.Number && toks[i+1].Kind == textnorm.Number
-			if depth == 0 && !between {
-				n++
-			}
-		case "!", "?":
-			if depth == 0 {
-				n++
-			}
-		case ".":
-			if depth == 0 && i+1 < len(toks) && toks[i+1].Kind == textnorm.Word && startsUpper(toks[i+1].Text) {
-				n++
-			}
-		}
-	}
-	return out
-}
-
-func startsUpper(s string) bool {
-	for _, r := range s {
-		return unicode.IsUpper(r)
-	}
-	return false
-}
-
-// anaphors open a sentence that speaks of what came before.
-var anaphors = map[string]bool{"this": true, "these": true, "that": true, "those": true, "it": true, "its": true,
-	"they": true, "their": true, "them": true, "such": true, "latter": true, "former": true, "both": true,
-	"here": true, "there": true, "thereby": true, "hence": true, "thus": true}
-
-// metaNouns are what an anaphor refers back with ("this finding", "these
-// results").
-var metaNouns = map[string]bool{}
+// anaphors open a clause that speaks of what came before, alone ("This
+// was", "It did") or with a word for it ("These findings", "The effect").
+var anaphors, metaNouns = map[string]bool{}, map[string]bool{}
 
 func init() {
+	for _, w := range strings.Fields(`this these that those it its they their them such latter former both here
+		there thereby hence thus`) {
+		anaphors[w] = true
+	}
 	for _, w := range strings.Fields(`finding findings result results effect effects difference differences
 		association associations change changes reduction reductions increase increases data observation
 		observations trend trends improvement improvements relationship relationships correlation correlations
@@ -289,88 +189,71 @@ func init() {
 	}
 }
 
-// refersBack reports whether the sentence of view v that holds token i
-// opens (within its first three words) with an anaphor that stands alone
-// ("This was", "It did") or names what came before ("These findings", "The
-// effect").
-func refersBack(v []textnorm.Token, seg []int, i int) bool {
-	start := i
-	for start > 0 && seg[start-1] == seg[i] {
-		start--
-	}
+// refersBack reports whether the clause of v that starts at token start
+// opens, within its first three words, with an anaphor.
+func refersBack(v []textnorm.Token, start int) bool {
 	words := 0
-	for k := start; k < len(v) && seg[k] == seg[i] && words < 3; k++ {
+	for k := start; k < len(v) && words < 3 && v[k].Kind != textnorm.Punct; k++ {
 		if v[k].Kind != textnorm.Word {
 			continue
 		}
 		words++
 		next := k+1 < len(v) && v[k+1].Kind == textnorm.Word
-		switch {
-		case form(v[k]) == "the":
-			// "The effect was not significant."
-			if next && metaNouns[form(v[k+1])] {
-				return true
-			}
-		case anaphors[form(v[k])]:
-			if !next || v[k+1].Stop || metaNouns[form(v[k+1])] {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func checkNumbers(s []textnorm.Token, fs []fact) []Failure {
-	have := map[string]bool{}
-	var keys []string
-	for _, f := range fs {
-		for _, v := range f.views {
-			for _, t := range v {
-				if t.Kind == textnorm.Number && !have[t.Key] {
-					have[t.Key] = true
-					keys = append(keys, t.Key)
-				}
-			}
-		}
-	}
-	var out []Failure
-	seen := map[string]bool{}
-	for _, t := range s {
-		if t.Kind != textnorm.Number || have[t.Key] || seen[t.Key] || converts(t.Key, keys) {
-			continue
-		}
-		seen[t.Key] = true
-		out = append(out, Failure{
-			Guard:  Numbers,
-			Reason: fmt.Sprintf("number %s not in linked facts", t.Text),
-			Span:   t.Text,
-		})
-	}
-	return out
-}
-
-// converts reports whether a fact states the quantity key in another unit,
-// converted exactly ("2 h" for "120 min"; textnorm.SameQuantity).
-func converts(key string, keys []string) bool {
-	for _, k := range keys {
-		if textnorm.SameQuantity(key, k) {
+		switch f := form(v[k]); {
+		case f == "the" && next && metaNouns[form(v[k+1])]:
+			return true
+		case anaphors[f] && (!next || v[k+1].Stop || metaNouns[form(v[k+1])]):
 			return true
 		}
 	}
 	return false
 }
 
+// factNumbers returns the number tokens of the facts.
+func factNumbers(fs []fact) []textnorm.Token {
+	var out []textnorm.Token
+	for _, f := range fs {
+		for _, v := range f.views {
+			for _, t := range v {
+				if t.Kind == textnorm.Number {
+					out = append(out, t)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// stated reports whether some fact number has the value of t.
+func stated(t textnorm.Token, nums []textnorm.Token) bool {
+	for _, n := range nums {
+		if textnorm.SameValue(t, n) {
+			return true
+		}
+	}
+	return false
+}
+
+func checkNumbers(s []textnorm.Token, fs []fact) []Failure {
+	nums := factNumbers(fs)
+	var out []Failure
+	seen := map[string]bool{}
+	for _, t := range s {
+		if t.Kind == textnorm.Number && !seen[t.Key] && !stated(t, nums) {
+			seen[t.Key] = true
+			out = append(out, Failure{Guard: Numbers, Reason: fmt.Sprintf("number %s not in linked facts", t.Text), Span: t.Text})
+		}
+	}
+	return out
+}
+
 func checkHedge(s []textnorm.Token, fs []fact) []Failure {
 	var out []Failure
-	sentenceHedged := len(hedgeCues.find(s)) > 0
-	if !sentenceHedged {
+	if len(hedgeCues.find(s)) == 0 {
 		items := itemSet(s)
 		for _, f := range fs {
 			if c, ok := f.binds(hedgeCues, items); ok {
-				out = append(out, Failure{
-					Guard:  Hedge,
-					Reason: fmt.Sprintf("fact %s is hedged (%q) but the sentence states it as certain", f.id, c.Text),
-				})
+				out = append(out, Failure{Guard: Hedge, Reason: fmt.Sprintf("fact %s is hedged (%q) but the sentence states it as certain", f.id, c.Text)})
 				break
 			}
 		}
@@ -379,27 +262,19 @@ func checkHedge(s []textnorm.Token, fs []fact) []Failure {
 	for _, c := range causal {
 		found := false
 		for _, f := range fs {
-			if _, ok := f.find(causalGroups[c.group]); ok {
-				found = true
-				break
-			}
+			_, ok := f.find(causalGroups[c.group])
+			found = found || ok
 		}
 		if !found {
-			out = append(out, Failure{
-				Guard:  Hedge,
-				Reason: fmt.Sprintf("the sentence makes a causal claim (%q) that the linked facts do not make", c.Text),
-				Span:   c.Text,
-			})
+			out = append(out, Failure{Guard: Hedge, Span: c.Text,
+				Reason: fmt.Sprintf("the sentence makes a causal claim (%q) that the linked facts do not make", c.Text)})
 		}
 	}
 	if len(causal) > 0 && len(correlationCues.find(s)) == 0 {
 		for _, f := range fs {
 			if c, ok := f.find(correlationCues); ok {
-				out = append(out, Failure{
-					Guard:  Hedge,
-					Reason: fmt.Sprintf("fact %s reports an association (%q) but the sentence states a cause (%q)", f.id, c.Text, causal[0].Text),
-					Span:   causal[0].Text,
-				})
+				out = append(out, Failure{Guard: Hedge, Span: causal[0].Text,
+					Reason: fmt.Sprintf("fact %s reports an association (%q) but the sentence states a cause (%q)", f.id, c.Text, causal[0].Text)})
 				break
 			}
 		}
@@ -409,70 +284,45 @@ func checkHedge(s []textnorm.Token, fs []fact) []Failure {
 
 func checkNegation(s []textnorm.Token, fs []fact) []Failure {
 	neg := Negations(s)
-	var negFact *fact
-	var negCue Cue
-	anyNeg := false
 	items := itemSet(s)
-	for i := range fs {
-		_, ok := fs[i].find(negationCues)
+	anyNeg := false
+	for _, f := range fs {
+		_, ok := f.find(negationCues)
 		anyNeg = anyNeg || ok
-		if c, ok := fs[i].binds(negationCues, items); ok && negFact == nil {
-			negFact, negCue = &fs[i], c
+		if c, ok := f.binds(negationCues, items); ok && len(neg) == 0 {
+			return []Failure{{Guard: Negation, Reason: fmt.Sprintf("fact %s is negated (%q) but the sentence is not", f.id, c.Text)}}
 		}
 	}
-	switch {
-	case len(neg) > 0 && !anyNeg:
-		return []Failure{{
-			Guard:  Negation,
-			Reason: fmt.Sprintf("the sentence negates (%q) but no linked fact does", neg[0].Text),
-			Span:   neg[0].Text,
-		}}
-	case len(neg) == 0 && negFact != nil:
-		return []Failure{{
-			Guard:  Negation,
-			Reason: fmt.Sprintf("fact %s is negated (%q) but the sentence is not", negFact.id, negCue.Text),
-		}}
+	if len(neg) > 0 && !anyNeg {
+		return []Failure{{Guard: Negation, Span: neg[0].Text, Reason: fmt.Sprintf("the sentence negates (%q) but no linked fact does", neg[0].Text)}}
 	}
 	return nil
 }
 
 func checkScope(s []textnorm.Token, fs []fact) []Failure {
 	var out []Failure
-	sentenceGroups := scopeGroups(s)
+	mentioned := scopeGroups(s)
 	var qualified []string
+	have := map[string]bool{}
 	for _, f := range fs {
 		var groups []string
 		for _, v := range f.views {
 			groups = append(groups, scopeGroups(v)...)
-		}
-		if len(groups) == 0 {
-			continue
-		}
-		qualified = append(qualified, groups...)
-		if !anyIn(groups, sentenceGroups) {
-			out = append(out, Failure{
-				Guard:  Scope,
-				Reason: fmt.Sprintf("fact %s is about %s; the sentence drops that", f.id, groups[0]),
-			})
-		}
-	}
-	if len(qualified) == 0 {
-		return out
-	}
-	for _, c := range humanCues.find(s) {
-		inFacts := false
-		for _, f := range fs {
-			for _, v := range f.views {
-				inFacts = inFacts || hasKey(v, c.key)
+			for _, t := range v {
+				have[t.Key] = true
 			}
 		}
-		if !inFacts {
-			out = append(out, Failure{
-				Guard:  Scope,
-				Reason: fmt.Sprintf("the sentence speaks of %q but the linked facts are about %s", c.Text, qualified[0]),
-				Span:   c.Text,
-			})
-			break
+		qualified = append(qualified, groups...)
+		if len(groups) > 0 && !anyIn(groups, mentioned) {
+			out = append(out, Failure{Guard: Scope, Reason: fmt.Sprintf("fact %s is about %s; the sentence drops that", f.id, groups[0])})
+		}
+	}
+	if len(qualified) > 0 {
+		for _, c := range humanCues.find(s) {
+			if !have[c.key] {
+				return append(out, Failure{Guard: Scope, Span: c.Text,
+					Reason: fmt.Sprintf("the sentence speaks of %q but the linked facts are about %s", c.Text, qualified[0])})
+			}
 		}
 	}
 	return out
@@ -489,11 +339,41 @@ func anyIn(a, b []string) bool {
 	return false
 }
 
-func hasKey(toks []textnorm.Token, key string) bool {
-	for _, t := range toks {
-		if t.Kind == textnorm.Word && t.Key == key {
-			return true
+func checkContent(s []textnorm.Token, fs []fact) []Failure {
+	var items []textnorm.Token
+	seen := map[string]bool{}
+	for _, t := range s {
+		if it := item(t); it != "" && !seen[it] {
+			seen[it] = true
+			items = append(items, t)
 		}
 	}
-	return false
+	if len(items) == 0 {
+		return []Failure{{Guard: Content, Reason: "the sentence states nothing its facts could support"}}
+	}
+	var out []Failure
+	shared := map[string]bool{}
+	for _, f := range fs {
+		have := map[string]bool{}
+		for _, v := range f.views {
+			for it := range itemSet(v) {
+				have[it] = true
+			}
+		}
+		nums := factNumbers([]fact{f})
+		n := 0
+		for _, t := range items {
+			if have[item(t)] || t.Kind == textnorm.Number && stated(t, nums) {
+				shared[item(t)] = true
+				n++
+			}
+		}
+		if n == 0 {
+			out = append(out, Failure{Guard: Content, Reason: fmt.Sprintf("fact %s shares no word or number with the sentence", f.id)})
+		}
+	}
+	if 2*len(shared) < len(items) {
+		out = append(out, Failure{Guard: Content, Reason: fmt.Sprintf("only %d of the sentence's %d content words and numbers are in its linked facts", len(shared), len(items))})
+	}
+	return out
 }

@@ -162,3 +162,61 @@ func QuantityCovered(n string, in []string) (string, bool) {
 	}
 	return "", false
 }
+
+// Quantity is the parsed value of a number token, so that callers compare
+// values rather than re-read keys.
+type Quantity struct {
+	Cmp   string   // "<", "<=", ">", ">=" or ""
+	Value *big.Rat // in the base unit of Dim
+	Dim   string   // what the unit measures ("time", "percent"); "" for a bare number
+}
+
+// ParseQuantity reads a key of Numbers: a value with a unit that converts
+// (parseQuantity) or a bare number. Identifiers, ordinals, p-values,
+// currencies and unknown units give nil: they equal only themselves.
+func ParseQuantity(key string) *Quantity {
+	if q, ok := parseQuantity(key); ok {
+		return &Quantity{Cmp: q.cmp, Value: q.val, Dim: q.dim}
+	}
+	cmp := ""
+	for _, c := range []string{"<=", ">=", "<", ">"} {
+		if strings.HasPrefix(key, c) {
+			cmp, key = c, key[len(c):]
+			break
+		}
+	}
+	if key == "" || strings.ContainsAny(key, " eE") || (key[0] != '-' && !digitAt(key, 0)) {
+		return nil
+	}
+	v, ok := new(big.Rat).SetString(key)
+	if !ok {
+		return nil
+	}
+	return &Quantity{Cmp: cmp, Value: v}
+}
+
+// SameValue reports whether two number tokens state the same quantity: the
+// same key, or the same comparison, dimension and value after an exact
+// unit conversion (SameQuantity), or a percentage and a bare decimal
+// fraction of equal value ("93.1%" and "0.931").
+func SameValue(a, b Token) bool {
+	if a.Key == b.Key {
+		return true
+	}
+	qa, qb := a.Q, b.Q
+	if qa == nil || qb == nil || qa.Cmp != qb.Cmp {
+		return false
+	}
+	if qa.Dim == qb.Dim {
+		return qa.Dim != "" && qa.Value.Cmp(qb.Value) == 0
+	}
+	frac := b
+	if qa.Dim == "" {
+		qa, qb, frac = qb, qa, a
+	}
+	// qa is a percentage, qb a fraction written with a point.
+	if qa.Dim != "percent" || qb.Dim != "" || !strings.Contains(frac.Key, ".") {
+		return false
+	}
+	return new(big.Rat).Mul(qb.Value, big.NewRat(100, 1)).Cmp(qa.Value) == 0
+}

@@ -35,6 +35,9 @@ type Token struct {
 	Stop bool
 	// Start and End are byte offsets into Normalize(s).
 	Start, End int
+	// Q is a number's parsed value, nil for words, punctuation and
+	// numbers that are no value (identifiers, ordinals).
+	Q *Quantity
 }
 
 // markerPattern matches a citation marker: opus handles in square (or
@@ -102,6 +105,11 @@ func MarkerHandles(s string) []string {
 func Tokenize(s string) []Token {
 	sc := scanner{s: Normalize(s)}
 	sc.run()
+	for i, t := range sc.toks {
+		if t.Kind == Number {
+			sc.toks[i].Q = ParseQuantity(t.Key)
+		}
+	}
 	return sc.toks
 }
 
