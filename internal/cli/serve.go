@@ -13,6 +13,7 @@ import (
 
 	"github.com/opusblocks/opus/internal/domain"
 	"github.com/opusblocks/opus/internal/server"
+	"github.com/opusblocks/opus/internal/service"
 )
 
 type serveOptions struct {
@@ -49,26 +50,9 @@ anywhere with 'opus worker'. Stops gracefully on SIGTERM or Ctrl-C.`,
 }
 
 func serveRun(ctx context.Context, o *serveOptions) error {
-	logger, err := newLogger(o.f.IO.Err, o.LogFormat)
+	st, svc, logger, err := o.f.startProcess(ctx, &o.Model, o.LogFormat, o.Workers)
 	if err != nil {
 		return err
-	}
-	o.f.logger = logger
-	st, err := o.f.Settings(&o.Model)
-	if err != nil {
-		return err
-	}
-	if o.Workers >= 0 {
-		st.Jobs.Workers = o.Workers
-	}
-	svc, err := o.f.ServiceForModel(ctx, &o.Model)
-	if err != nil {
-		return err
-	}
-	if st.Jobs.Workers > 0 {
-		if err := svc.StartWorkers(ctx, func(msg string) { logger.Info(msg) }); err != nil {
-			return err
-		}
 	}
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {
@@ -106,6 +90,34 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 	}
 	logger.Info("stopped")
 	return nil // a signal is how a server is meant to stop
+}
+
+// startProcess starts a long-running command (serve, worker): its log,
+// the service with the model settings, and workers jobs workers in this
+// process (-1: jobs.workers; 0: none).
+func (f *Factory) startProcess(ctx context.Context, m *modelFlags, logFormat string, workers int) (*settings, *service.Service, *slog.Logger, error) {
+	logger, err := newLogger(f.IO.Err, logFormat)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	f.logger = logger
+	st, err := f.Settings(m)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if workers >= 0 {
+		st.Jobs.Workers = workers
+	}
+	svc, err := f.ServiceForModel(ctx, m)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if st.Jobs.Workers > 0 {
+		if err := svc.StartWorkers(ctx, func(msg string) { logger.Info(msg) }); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return st, svc, logger, nil
 }
 
 func addLogFormat(c *cobra.Command, format *string) {

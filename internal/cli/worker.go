@@ -37,23 +37,11 @@ of a worker that dies is taken up again by another.`,
 }
 
 func workerRun(ctx context.Context, o *workerOptions) error {
-	logger, err := newLogger(o.f.IO.Err, o.LogFormat)
+	if o.Workers == 0 {
+		o.Workers = -1 // a worker process with no workers would do nothing
+	}
+	st, _, logger, err := o.f.startProcess(ctx, &o.Model, o.LogFormat, o.Workers)
 	if err != nil {
-		return err
-	}
-	o.f.logger = logger
-	st, err := o.f.Settings(&o.Model)
-	if err != nil {
-		return err
-	}
-	if o.Workers > 0 {
-		st.Jobs.Workers = o.Workers
-	}
-	svc, err := o.f.ServiceForModel(ctx, &o.Model)
-	if err != nil {
-		return err
-	}
-	if err := svc.StartWorkers(ctx, func(msg string) { logger.Info(msg) }); err != nil {
 		return err
 	}
 	err = o.f.render(o.Export, map[string]any{"workers": st.Jobs.Workers}, func(io.Writer) {

@@ -345,20 +345,29 @@ func (s *Service) ShowParagraph(ctx context.Context, a Actor, handle string, dia
 	return s.ShowRevision(ctx, a, handle, 0, diagnostics)
 }
 
+// paragraphRecord reads a paragraph with all its revisions and allowed facts.
+func (s *Service) paragraphRecord(ctx context.Context, a Actor, handle string) (*domain.Paragraph, []domain.Revision, []domain.Fact, error) {
+	tn := s.db.Tenant(a.OwnerID)
+	p, err := s.resolvePara(ctx, tn, handle)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	revs, err := tn.Revisions(ctx, p.ID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	allowed, _, err := tn.AllowedFacts(ctx, p.ID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return p, revs, allowed, nil
+}
+
 // ShowRevision is ShowParagraph for one revision n (0: the one to show).
 // An earlier revision is shown only if it was verified and its facts are
 // all still active.
 func (s *Service) ShowRevision(ctx context.Context, a Actor, handle string, n int, diagnostics bool) (*ParagraphView, error) {
-	tn := s.db.Tenant(a.OwnerID)
-	p, err := s.resolvePara(ctx, tn, handle)
-	if err != nil {
-		return nil, err
-	}
-	revs, err := tn.Revisions(ctx, p.ID)
-	if err != nil {
-		return nil, err
-	}
-	allowed, _, err := tn.AllowedFacts(ctx, p.ID)
+	p, revs, allowed, err := s.paragraphRecord(ctx, a, handle)
 	if err != nil {
 		return nil, err
 	}
@@ -389,16 +398,7 @@ type RevisionSummary struct {
 
 // History lists a paragraph's revisions, oldest first, without their text.
 func (s *Service) History(ctx context.Context, a Actor, handle string) ([]RevisionSummary, error) {
-	tn := s.db.Tenant(a.OwnerID)
-	p, err := s.resolvePara(ctx, tn, handle)
-	if err != nil {
-		return nil, err
-	}
-	revs, err := tn.Revisions(ctx, p.ID)
-	if err != nil {
-		return nil, err
-	}
-	allowed, _, err := tn.AllowedFacts(ctx, p.ID)
+	p, revs, allowed, err := s.paragraphRecord(ctx, a, handle)
 	if err != nil {
 		return nil, err
 	}
