@@ -59,9 +59,11 @@ func TestArgvToOptions(t *testing.T) {
 	t.Run("facts list", func(t *testing.T) {
 		var got *factsListOptions
 		cmd := newCmdFactsList(f, func(_ context.Context, o *factsListOptions) error { got = o; return nil })
-		require.NoError(t, parse(t, f, cmd, "--doc", "D3", "--all"))
+		require.NoError(t, parse(t, f, cmd, "--doc", "D3", "--all", "--limit", "50", "--after", "F100"))
 		assert.Equal(t, "D3", got.Doc)
 		assert.True(t, got.Retracted)
+		assert.Equal(t, 50, got.Limit)
+		assert.Equal(t, "F100", got.After)
 	})
 	t.Run("facts add", func(t *testing.T) {
 		var got *factsAddOptions

@@ -14,6 +14,8 @@ type factsListOptions struct {
 	f         *Factory
 	Doc       string
 	Retracted bool
+	Limit     int
+	After     string
 	Export    exportFlags
 }
 
@@ -22,7 +24,7 @@ func newCmdFactsList(f *Factory, runF func(context.Context, *factsListOptions) e
 	c := &cobra.Command{
 		Use:     "list",
 		Short:   "List active facts",
-		Example: examples("opus facts list", "opus facts list --doc D2 --all", "opus facts list --jq '.[] | select(.kind == \"finding\") | .id'"),
+		Example: examples("opus facts list", "opus facts list --doc D2 --all", "opus facts list --limit 50 --after F100", "opus facts list --jq '.[] | select(.kind == \"finding\") | .id'"),
 		Args:    exactArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
 			return dispatch(c, o, runF, factsListRun)
@@ -30,6 +32,8 @@ func newCmdFactsList(f *Factory, runF func(context.Context, *factsListOptions) e
 	}
 	c.Flags().StringVar(&o.Doc, "doc", "", "only facts of this document (e.g. D1)")
 	c.Flags().BoolVar(&o.Retracted, "all", false, "include retracted facts")
+	c.Flags().IntVar(&o.Limit, "limit", 0, "at most this many facts (0: all)")
+	c.Flags().StringVar(&o.After, "after", "", "only facts after this one (e.g. F100), to page through a long list")
 	_ = c.RegisterFlagCompletionFunc("doc", completeHandles(f, "D"))
 	addExportFlags(c, &o.Export)
 	return c
@@ -40,7 +44,7 @@ func factsListRun(ctx context.Context, o *factsListOptions) error {
 	if err != nil {
 		return err
 	}
-	fs, err := svc.Facts(ctx, actor, service.FactFilter{Doc: o.Doc, Retracted: o.Retracted})
+	fs, err := svc.Facts(ctx, actor, service.FactFilter{Doc: o.Doc, Retracted: o.Retracted, Limit: o.Limit, After: o.After})
 	if err != nil {
 		return err
 	}

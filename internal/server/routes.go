@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -135,12 +137,32 @@ func (s *server) factRoutes() {
 	type listIn struct {
 		Document string `query:"document" doc:"only facts of this document, e.g. D1"`
 		All      bool   `query:"all" doc:"include retracted facts"`
+		Limit    int    `query:"limit" default:"100" minimum:"1" maximum:"1000" doc:"at most this many facts"`
+		Cursor   string `query:"cursor" doc:"the page after this fact handle: the cursor of the Link header's next page"`
+	}
+	type page struct {
+		Link string `header:"Link" doc:"the next page, when there may be one (RFC 8288 rel=next)"`
+		Body []domain.Fact
 	}
 	register(s, huma.Operation{OperationID: "list-facts", Method: http.MethodGet, Path: "/v1/facts", Tags: []string{"facts"},
-		Summary: "List facts"},
-		func(ctx context.Context, a service.Actor, in *listIn) (*body[[]domain.Fact], error) {
-			fs, err := s.svc.Facts(ctx, a, service.FactFilter{Doc: in.Document, Retracted: in.All})
-			return ok(orEmpty(fs)), err
+		Summary: "List facts in handle order, a page at a time (Link: rel=next)"},
+		func(ctx context.Context, a service.Actor, in *listIn) (*page, error) {
+			fs, err := s.svc.Facts(ctx, a, service.FactFilter{Doc: in.Document, Retracted: in.All, After: in.Cursor, Limit: in.Limit})
+			if err != nil {
+				return nil, err
+			}
+			out := &page{Body: orEmpty(fs)}
+			if len(fs) == in.Limit {
+				q := url.Values{"cursor": {fs[len(fs)-1].Handle}, "limit": {strconv.Itoa(in.Limit)}}
+				if in.Document != "" {
+					q.Set("document", in.Document)
+				}
+				if in.All {
+					q.Set("all", "true")
+				}
+				out.Link = "</v1/facts?" + q.Encode() + `>; rel="next"`
+			}
+			return out, nil
 		})
 	type searchIn struct {
 		Q        string `query:"q" required:"true" maxLength:"1000" doc:"words to look for (any of them, stemmed)"`

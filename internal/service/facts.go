@@ -100,6 +100,10 @@ func (h extractHandler) Retrying(ctx context.Context, tn *store.Tenant, job *dom
 type FactFilter struct {
 	Doc       string // document handle, "" = all
 	Retracted bool   // include retracted facts
+	// After and Limit page through the list: the facts after handle After
+	// ("" = from the first), at most Limit of them (0 = all).
+	After string
+	Limit int
 }
 
 // Facts lists the owner's facts.
@@ -116,6 +120,17 @@ func (s *Service) Facts(ctx context.Context, a Actor, f FactFilter) ([]domain.Fa
 		}
 		ff.DocumentID = d.ID
 	}
+	if f.After != "" {
+		seq, err := domain.ParseHandle(domain.FactPrefix, f.After)
+		if err != nil {
+			return nil, err
+		}
+		ff.AfterSeq = seq
+	}
+	if f.Limit < 0 {
+		return nil, domain.Errorf(domain.Invalid, "limit %d: give a positive number", f.Limit)
+	}
+	ff.Limit = f.Limit
 	return tn.Facts(ctx, ff)
 }
 

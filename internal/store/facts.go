@@ -69,6 +69,8 @@ type FactFilter struct {
 	DocumentID string // "" = all documents
 	State      string // "" = all states
 	Seqs       []int64
+	AfterSeq   int64 // only facts after this one (a page's cursor)
+	Limit      int   // at most this many (0 = all)
 }
 
 // Facts lists the owner's facts in handle order.
@@ -89,8 +91,17 @@ func (t *Tenant) Facts(ctx context.Context, ff FactFilter) ([]domain.Fact, error
 			args = append(args, s)
 		}
 	}
+	if ff.AfterSeq > 0 {
+		q += ` AND f.seq > ?`
+		args = append(args, ff.AfterSeq)
+	}
+	q += ` ORDER BY f.seq`
+	if ff.Limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, ff.Limit)
+	}
 	var out []domain.Fact
-	if err := t.selectAll(ctx, &out, q+` ORDER BY f.seq`, args...); err != nil {
+	if err := t.selectAll(ctx, &out, q, args...); err != nil {
 		return nil, err
 	}
 	for i := range out {
