@@ -12,6 +12,10 @@
 #   5. First-run `opus doc add` of a 6-page PDF on a fresh machine (empty
 #      HOME: no PDFium compile cache), goal ≤ 2 s, against the second run
 #      and pdftotext (scripts/bench-cli.sh first-run; builds bin/opus).
+#   7. opus serve: authenticated GET /v1/facts?limit=50 at 64 connections for
+#      a caller with 10,000 facts, on Postgres (OPUS_TEST_POSTGRES), against
+#      a minimal net/http + pgx handler running the same SQL (the floor);
+#      goals >= 0.7x the floor's req/s, p99 < 50 ms, >= 3,000 req/s.
 #   6. Peak RSS of `opus facts extract` (offline) on the 117-page paper,
 #      against the 512 MiB memory ceiling and `doc add`/`doc list` of the
 #      same data (scripts/bench-cli.sh rss).
@@ -23,10 +27,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-5}
-sections=${SECTIONS:-1 2 3 4 5 6}
+sections=${SECTIONS:-1 2 3 4 5 6 7}
 sections=" ${sections//,/ } "
 for n in $sections; do
-  case $n in [1-6]) ;; *) echo "bench: no section $n in SECTIONS (1-6)" >&2; exit 2 ;; esac
+  case $n in [1-7]) ;; *) echo "bench: no section $n in SECTIONS (1-7)" >&2; exit 2 ;; esac
 done
 want() { [[ $sections == *" $1 "* ]]; }
 
@@ -118,4 +122,33 @@ fi
 if want 6; then
 echo "== 6. Peak RSS of facts extract on the 117-page paper (goal ≤ the 512 MiB ceiling) =="
 bash scripts/bench-cli.sh rss "$rounds"
+fi
+echo
+
+if want 7; then
+echo "== 7. opus serve: GET /v1/facts?limit=50, 64 connections, 10,000 facts, Postgres (goals: >= 0.7x floor req/s, p99 < 50 ms, >= 3,000 req/s) =="
+if [ -z "${OPUS_TEST_POSTGRES:-}" ]; then
+  echo "   (skipped: set OPUS_TEST_POSTGRES=postgres://…)"
+else
+  go test -run '^$' -bench BenchmarkServeFactsList -benchtime 1x -count "$rounds" -timeout 30m ./internal/server | awk '
+    function median(key, m, i, j, x, a) {
+      m = n[key]; for (i = 1; i <= m; i++) a[i] = v[key, i]
+      for (i = 2; i <= m; i++) { x = a[i]; j = i - 1; while (j > 0 && a[j] > x) { a[j+1] = a[j]; j-- } a[j+1] = x }
+      return (m % 2) ? a[(m+1)/2] : (a[m/2] + a[m/2+1]) / 2
+    }
+    /^BenchmarkServeFactsList\// {
+      split($1, p, "/"); who = p[2]; sub(/-[0-9]+$/, "", who)
+      for (i = 3; i < NF; i += 2) { key = who SUBSEP $(i+1); v[key, ++n[key]] = $i }
+    }
+    END {
+      printf "   %-8s %10s %9s %9s\n", "server", "req/s", "p50 ms", "p99 ms"
+      for (k = 1; k <= 2; k++) {
+        who = (k == 1) ? "floor" : "opus"
+        printf "   %-8s %10.0f %9.1f %9.1f\n", who, median(who SUBSEP "req/s"), median(who SUBSEP "p50-ms"), median(who SUBSEP "p99-ms")
+      }
+      o = median("opus" SUBSEP "req/s"); f = median("floor" SUBSEP "req/s"); p99 = median("opus" SUBSEP "p99-ms")
+      printf "   opus ÷ floor req/s %.2f (goal >= 0.7: %s); p99 %.1f ms (goal < 50: %s); %.0f req/s (goal >= 3000: %s)\n",
+        o / f, (o / f >= 0.7) ? "met" : "MISSED", p99, (p99 < 50) ? "met" : "MISSED", o, (o >= 3000) ? "met" : "MISSED"
+    }'
+fi
 fi
