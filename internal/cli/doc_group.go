@@ -8,7 +8,7 @@ func newCmdDoc(f *Factory) *cobra.Command {
 		Short:   "Add, list, show and remove source documents",
 		Example: examples("opus doc add paper.pdf notes.md", "opus doc list", "opus doc show D1"),
 	}
-	c.AddCommand(newCmdDocAdd(f, nil), newCmdDocList(f, nil), newCmdDocShow(f, nil), newCmdDocRm(f, nil))
+	c.AddCommand(newCmdDocAdd(f, nil), newCmdDocList(f, nil), newCmdDocShow(f, nil), newCmdDocPage(f, nil), newCmdDocRm(f, nil))
 	return groupCommand(c)
 }
 

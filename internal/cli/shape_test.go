@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -228,4 +229,17 @@ func TestRejectedEditKeepsTheLastVerifiedRevision(t *testing.T) {
 	r = e.run("para", "show", "P1")
 	assert.Equal(t, 5, r.code, r.stdout+r.stderr+e.ok("para", "history", "P1")+e.ok("para", "trace", "P1"))
 	assert.Empty(t, r.stdout)
+}
+
+// doc page prints the page a quote was checked against.
+func TestDocPageHoldsTheQuotes(t *testing.T) {
+	e := library(t)
+	var f fact
+	e.json(&f, "facts", "show", "F2")
+	page := e.ok("doc", "page", "D1", strconv.Itoa(f.Page))
+	assert.Contains(t, strings.Join(strings.Fields(page), " "), strings.Join(strings.Fields(f.Quote), " ")[:40])
+	r := e.run("doc", "page", "D1", "99")
+	assert.Equal(t, 3, r.code)
+	assert.Contains(t, r.stderr, "D1 has no page 99; its pages are 1 to 6")
+	assert.Equal(t, 2, e.run("doc", "page", "D1", "two").code)
 }

@@ -108,6 +108,16 @@ func (s *server) documentRoutes() {
 			d, err := s.svc.Document(ctx, a, in.ID)
 			return ok(d), err
 		})
+	type pageIn struct {
+		ID   string `path:"id"`
+		Page int    `path:"page" minimum:"1" doc:"the page number, from 1"`
+	}
+	register(s, huma.Operation{OperationID: "get-document-page", Method: http.MethodGet, Path: "/v1/documents/{id}/pages/{page}", Tags: []string{"documents"},
+		Summary: "A page's text as it was extracted: what quotes are checked against"},
+		func(ctx context.Context, a service.Actor, in *pageIn) (*body[*service.Page], error) {
+			p, err := s.svc.DocumentPage(ctx, a, in.ID, in.Page)
+			return ok(p), err
+		})
 	type removed struct {
 		ID      string `json:"id"`
 		Removed bool   `json:"removed"`

@@ -115,6 +115,7 @@ func tenancyMatrix(t *testing.T, dsn string) {
 			return m.buf, m.ctype
 		}},
 		{http.MethodGet, "/v1/documents/D1", nil},
+		{http.MethodGet, "/v1/documents/D1/pages/2", nil},
 		{http.MethodDelete, "/v1/documents/D1", nil},
 		{http.MethodPost, "/v1/documents/D1/extract", nil},
 		{http.MethodGet, "/v1/facts?document=D1", nil},
@@ -222,6 +223,7 @@ func requireEveryRoute(t *testing.T, a *api, routes []route) {
 		for _, h := range []string{"D1", "F2", "F9", "P1", "J1", "R1"} {
 			p = strings.Replace(p, "/"+h, "/{id}", 1)
 		}
+		p = strings.Replace(p, "/pages/2", "/pages/{page}", 1)
 		walked[strings.ToLower(r.method)+" "+p] = true
 	}
 	var missing []string

@@ -324,3 +324,29 @@ func (s *Service) resolveDoc(ctx context.Context, tn *store.Tenant, handle strin
 	}
 	return tn.Document(ctx, seq)
 }
+
+// Page is one page of a document as it was extracted: the text every quote
+// of the document was checked against.
+type Page struct {
+	Document string `json:"document"`
+	Page     int    `json:"page"`
+	Pages    int    `json:"pages"`
+	Text     string `json:"text"`
+}
+
+// DocumentPage returns page n (from 1) of a document.
+func (s *Service) DocumentPage(ctx context.Context, a Actor, handle string, n int) (*Page, error) {
+	tn := s.db.Tenant(a.OwnerID)
+	d, err := s.resolveDoc(ctx, tn, handle)
+	if err != nil {
+		return nil, err
+	}
+	pages, err := tn.DocumentPages(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	if n < 1 || n > len(pages) {
+		return nil, domain.Errorf(domain.NotFound, "%s has no page %d; its pages are 1 to %d", d.Handle, n, len(pages))
+	}
+	return &Page{Document: d.Handle, Page: n, Pages: len(pages), Text: pages[n-1]}, nil
+}
