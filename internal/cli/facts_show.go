@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -18,7 +19,7 @@ func newCmdFactsShow(f *Factory, runF func(context.Context, *factsShowOptions) e
 	o := &factsShowOptions{f: f}
 	c := &cobra.Command{
 		Use:               "show F3",
-		Short:             "Show a fact with its quote, page and document",
+		Short:             "Show a fact with its quote, page and document, and the paragraphs citing it",
 		Example:           examples("opus facts show F3", "opus facts show F3 --jq .quote"),
 		Args:              exactArgs(1),
 		ValidArgsFunction: completeHandles(f, "F"),
@@ -46,6 +47,7 @@ func factsShowRun(ctx context.Context, o *factsShowOptions) error {
 			page = strconv.Itoa(*fact.Page)
 		}
 		kv(w, "id", fact.Handle, "text", safe(fact.Text), "kind", fact.Kind, "state", state(fact.State), "origin", fact.Origin,
-			"document", fact.DocHandle, "page", page, "quote", oneLine(deref(fact.Quote)), "source", safe(deref(fact.SourceNote)))
+			"document", fact.DocHandle, "page", page, "quote", oneLine(deref(fact.Quote)), "source", safe(deref(fact.SourceNote)),
+			"cited by", strings.Join(fact.CitedBy, ", "))
 	})
 }

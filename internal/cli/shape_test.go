@@ -188,6 +188,10 @@ func TestRejectedEditKeepsTheLastVerifiedRevision(t *testing.T) {
 	e.ok("para", "generate", e.writeFile("s.yaml", "section: results\nintent: Report the findings.\nfacts: [F2, F3]\n"))
 	first := e.ok("para", "show", "P1")
 
+	assert.Equal(t, "P1\n", e.ok("facts", "show", "F2", "--jq", ".cited_by[]"), "a fact says which paragraphs cite it")
+	assert.Contains(t, e.ok("facts", "show", "F3"), "cited by")
+	assert.Equal(t, "[]\n", e.ok("facts", "show", "F4", "--jq", ".cited_by"))
+
 	r := e.run("para", "edit", "P1", "--file", e.writeFile("bad.txt", "The moon is made of green cheese [F2].\nStructured programmes are effective in enabling patients to develop lifestyle skills [F3].\n"))
 	require.Equal(t, 5, r.code, r.stderr)
 	r = e.run("para", "show", "P1")

@@ -186,8 +186,8 @@ func (s *server) factRoutes() {
 			return ok(orEmpty(fs)), err
 		})
 	register(s, huma.Operation{OperationID: "get-fact", Method: http.MethodGet, Path: "/v1/facts/{id}", Tags: []string{"facts"},
-		Summary: "Get a fact with its quote, page and document"},
-		func(ctx context.Context, a service.Actor, in *handleIn) (*body[*domain.Fact], error) {
+		Summary: "Get a fact with its quote, page and document, and the paragraphs citing it"},
+		func(ctx context.Context, a service.Actor, in *handleIn) (*body[*service.FactView], error) {
 			f, err := s.svc.Fact(ctx, a, in.ID)
 			return ok(f), err
 		})

@@ -134,13 +134,28 @@ func (s *Service) Facts(ctx context.Context, a Actor, f FactFilter) ([]domain.Fa
 	return tn.Facts(ctx, ff)
 }
 
-// Fact shows one fact.
-func (s *Service) Fact(ctx context.Context, a Actor, handle string) (*domain.Fact, error) {
+// FactView is a fact with the paragraphs whose current revision cites it.
+type FactView struct {
+	domain.Fact
+	CitedBy []string `json:"cited_by"`
+}
+
+// Fact shows one fact and where it is cited.
+func (s *Service) Fact(ctx context.Context, a Actor, handle string) (*FactView, error) {
 	seq, err := domain.ParseHandle(domain.FactPrefix, handle)
 	if err != nil {
 		return nil, err
 	}
-	return s.db.Tenant(a.OwnerID).Fact(ctx, seq)
+	tn := s.db.Tenant(a.OwnerID)
+	f, err := tn.Fact(ctx, seq)
+	if err != nil {
+		return nil, err
+	}
+	cited, err := tn.CitingParagraphs(ctx, f.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &FactView{Fact: *f, CitedBy: cited}, nil
 }
 
 // FactSearch is a search over the owner's facts (see store.Tenant.SearchFacts).

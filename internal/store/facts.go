@@ -147,6 +147,24 @@ func (t *Tenant) RetractFact(ctx context.Context, factID string) ([]string, erro
 	return stale, nil
 }
 
+// CitingParagraphs are the handles of the owner's paragraphs whose current
+// revision cites the fact, in handle order.
+func (t *Tenant) CitingParagraphs(ctx context.Context, factID string) ([]string, error) {
+	var seqs []int64
+	if err := t.selectAll(ctx, &seqs, `SELECT DISTINCT p.seq FROM sentence_fact_links l
+		JOIN sentences s ON s.id = l.sentence_id JOIN revisions r ON r.id = s.revision_id
+		JOIN paragraphs p ON p.id = r.paragraph_id
+		WHERE p.owner_id = ? AND l.fact_id = ? AND r.n = p.current_revision
+		ORDER BY p.seq`, t.owner, factID); err != nil {
+		return nil, err
+	}
+	out := make([]string, len(seqs))
+	for i, seq := range seqs {
+		out[i] = domain.Handle(domain.ParaPrefix, seq)
+	}
+	return out, nil
+}
+
 // CountFacts counts the owner's facts of a document by state.
 func (t *Tenant) CountFacts(ctx context.Context, docID, state string) (int, error) {
 	var n int
