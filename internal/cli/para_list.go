@@ -6,8 +6,6 @@ import (
 	"strconv"
 
 	"github.com/spf13/cobra"
-
-	"github.com/opusblocks/opus/internal/domain"
 )
 
 type paraListOptions struct {
@@ -39,9 +37,6 @@ func paraListRun(ctx context.Context, o *paraListOptions) error {
 	if err != nil {
 		return err
 	}
-	if ps == nil {
-		ps = []domain.Paragraph{}
-	}
 	return o.f.render(o.Export, ps, func(w io.Writer) {
 		rows := make([][]string, len(ps))
 		for i, p := range ps {
@@ -49,8 +44,12 @@ func paraListRun(ctx context.Context, o *paraListOptions) error {
 			if p.CurrentRevision != nil {
 				rev = strconv.Itoa(*p.CurrentRevision)
 			}
-			rows[i] = []string{p.Handle, state(p.State), rev, p.UpdatedAt.Format("2006-01-02 15:04"), truncate(deref(p.Error), 60)}
+			what := p.Section
+			if p.Title != "" {
+				what += ": " + p.Title
+			}
+			rows[i] = []string{p.Handle, truncate(what, 40), state(p.State), rev, p.UpdatedAt.Format("2006-01-02 15:04"), truncate(deref(p.Error), 60)}
 		}
-		table(w, []string{"ID", "STATE", "REVISION", "UPDATED", "ERROR"}, rows)
+		table(w, []string{"ID", "SECTION", "STATE", "REVISION", "UPDATED", "ERROR"}, rows)
 	})
 }

@@ -242,7 +242,7 @@ func (s *server) paragraphRoutes() {
 		})
 	register(s, huma.Operation{OperationID: "list-paragraphs", Method: http.MethodGet, Path: "/v1/paragraphs", Tags: []string{"paragraphs"},
 		Summary: "List paragraphs and their states"},
-		func(ctx context.Context, a service.Actor, _ *struct{}) (*body[[]domain.Paragraph], error) {
+		func(ctx context.Context, a service.Actor, _ *struct{}) (*body[[]service.ParagraphSummary], error) {
 			ps, err := s.svc.Paragraphs(ctx, a)
 			return ok(orEmpty(ps)), err
 		})

@@ -289,9 +289,28 @@ func (s *Service) resolvePara(ctx context.Context, tn *store.Tenant, handle stri
 	return tn.Paragraph(ctx, seq)
 }
 
+// ParagraphSummary is one line of the owner's paragraphs: what it is for
+// and its state, never its text.
+type ParagraphSummary struct {
+	domain.Paragraph
+	Section string `json:"section"`
+	Title   string `json:"title,omitempty"`
+}
+
 // Paragraphs lists the owner's paragraphs (states only, never text).
-func (s *Service) Paragraphs(ctx context.Context, a Actor) ([]domain.Paragraph, error) {
-	return s.db.Tenant(a.OwnerID).Paragraphs(ctx)
+func (s *Service) Paragraphs(ctx context.Context, a Actor) ([]ParagraphSummary, error) {
+	ps, err := s.db.Tenant(a.OwnerID).Paragraphs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ParagraphSummary, len(ps))
+	for i, p := range ps {
+		out[i].Paragraph = p
+		if sp, err := spec.Parse([]byte(p.Spec)); err == nil {
+			out[i].Section, out[i].Title = sp.Section, sp.Title
+		}
+	}
+	return out, nil
 }
 
 // ParagraphView is what callers may see of a paragraph.
