@@ -2,8 +2,14 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/opusblocks/opus/internal/domain"
 )
 
 type paraEditOptions struct {
@@ -61,7 +67,14 @@ func paraEditRun(ctx context.Context, o *paraEditOptions) error {
 	}
 	p, j, err := svc.EditParagraph(ctx, actor, o.Handle, text, o.Job.options())
 	if err != nil {
+		if o.File == "" && domain.ErrorCode(err) == domain.Invalid {
+			return o.f.keepEdit(o.Handle, text, err)
+		}
 		return err
+	}
+	if j == nil {
+		fmt.Fprintf(o.f.IO.Err, "opus: %s is unchanged: the edit says what its verified revision says\n", p.Handle)
+		return o.f.showWritten(ctx, svc, actor, o.Export, p.Handle)
 	}
 	if o.Job.Detach {
 		return o.f.renderJob(o.Export, j)
@@ -70,4 +83,18 @@ func paraEditRun(ctx context.Context, o *paraEditOptions) error {
 		return err
 	}
 	return o.f.showWritten(ctx, svc, actor, o.Export, p.Handle)
+}
+
+// keepEdit saves text typed in $EDITOR that the edit refused, so that a
+// user's writing is never lost, and names the file in the error.
+func (f *Factory) keepEdit(handle, text string, cause error) error {
+	dir := filepath.Join(f.settings.dataDir, "edits")
+	if err := os.MkdirAll(dir, 0o700); err == nil {
+		path := filepath.Join(dir, fmt.Sprintf("%s-%s.txt", handle, time.Now().Format("20060102-150405")))
+		if err := os.WriteFile(path, []byte(text), 0o600); err == nil {
+			return domain.Wrap(cause, domain.Invalid, "%s; your text is kept in %s (fix it and run 'opus para edit %s --file %s')",
+				domain.ErrorMessage(cause), path, handle, path)
+		}
+	}
+	return cause
 }

@@ -247,3 +247,29 @@ func TestDocPageHoldsTheQuotes(t *testing.T) {
 	assert.Contains(t, r.stderr, "D1 has no page 99; its pages are 1 to 6")
 	assert.Equal(t, 2, e.run("doc", "page", "D1", "two").code)
 }
+
+// An edit in $EDITOR that changes nothing creates no revision; one that is
+// refused keeps the user's text in a file the error names.
+func TestEditorEdits(t *testing.T) {
+	e := library(t)
+	e.ok("para", "generate", e.writeFile("s.yaml", "section: results\nintent: Report the findings.\nfacts: [F2, F3]\n"))
+	t.Setenv("VISUAL", "")
+	t.Setenv("EDITOR", "true") // saves the template as it is
+	r := e.run("para", "edit", "P1")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "P1 is unchanged")
+	var hist []any
+	e.json(&hist, "para", "history", "P1")
+	assert.Len(t, hist, 1, "no revision for an unchanged edit")
+
+	script := e.writeFile("editor.sh", "#!/bin/sh\nprintf 'My careful new wording cites nothing.\\n' > \"$1\"\n")
+	require.NoError(t, os.Chmod(script, 0o700))
+	t.Setenv("EDITOR", script)
+	r = e.run("para", "edit", "P1")
+	require.Equal(t, 2, r.code, r.stderr)
+	m := regexp.MustCompile(`kept in (\S+) `).FindStringSubmatch(r.stderr)
+	require.Len(t, m, 2, r.stderr)
+	kept, err := os.ReadFile(m[1])
+	require.NoError(t, err)
+	assert.Contains(t, string(kept), "My careful new wording", "the user's text is not lost")
+}

@@ -260,13 +260,17 @@ func (s *server) paragraphRoutes() {
 		}
 	}
 	register(s, huma.Operation{OperationID: "edit-paragraph", Method: http.MethodPost, Path: "/v1/paragraphs/{id}/edit", Tags: []string{"paragraphs"},
-		Summary: "Edit a paragraph; the new revision is verified before it is shown", DefaultStatus: http.StatusAccepted},
+		Summary: "Edit a paragraph; the new revision is verified before it is shown (200 and no job when the edit changes nothing)", DefaultStatus: http.StatusAccepted},
 		func(ctx context.Context, a service.Actor, in *editIn) (*body[paragraphJob], error) {
 			p, j, err := s.svc.EditParagraph(ctx, a, in.ID, in.Body.Text, service.JobOptions{IdempotencyKey: in.IdempotencyKey})
 			if err != nil {
 				return nil, err
 			}
-			return s.paragraphJob(ctx, a, p, j)
+			out, err := s.paragraphJob(ctx, a, p, j)
+			if err == nil && j == nil {
+				out.Status = http.StatusOK // unchanged: nothing queued, job null
+			}
+			return out, err
 		})
 	register(s, huma.Operation{OperationID: "trace-paragraph", Method: http.MethodGet, Path: "/v1/paragraphs/{id}/trace", Tags: []string{"paragraphs"},
 		Summary: "Everything that produced a paragraph: spec, facts and quotes, jobs, runs, revisions"},

@@ -690,7 +690,9 @@ func (s *Service) EditTemplate(ctx context.Context, a Actor, handle string) (str
 // EditParagraph stores edited sentences as a new revision and queues its
 // verification. The edit is held to the paragraph's spec as the writer is:
 // only allowed, active facts, every must-use fact cited, the sentence count
-// within length (agents.CheckComposition). A refused edit changes nothing.
+// within length (agents.CheckComposition). A refused edit changes nothing,
+// and so does an edit that says exactly what the verified current revision
+// says: then the job is nil.
 func (s *Service) EditParagraph(ctx context.Context, a Actor, handle, text string, opt JobOptions) (*domain.Paragraph, *domain.Job, error) {
 	sents, err := ParseEdited(text)
 	if err != nil {
@@ -741,6 +743,15 @@ func (s *Service) EditParagraph(ctx context.Context, a Actor, handle, text strin
 		if err := agents.CheckComposition(sents, in.MustUse, in.Length, len(in.Facts)); err != nil {
 			return domain.Errorf(domain.Invalid, "the edit breaks %s's spec: %v; nothing was changed", p.Handle, err)
 		}
+		if p.State == domain.ParaVerified {
+			cur, err := currentRevision(ctx, tn, p)
+			if err != nil {
+				return err
+			}
+			if sameSentences(cur.Sentences, sents) {
+				return nil // nothing to verify: no revision, no job
+			}
+		}
 		if _, err := tn.AddRevision(ctx, p.ID, domain.RevEdit, nil, ns); err != nil {
 			return err
 		}
@@ -754,6 +765,20 @@ func (s *Service) EditParagraph(ctx context.Context, a Actor, handle, text strin
 		return nil, nil, err
 	}
 	return p, job, nil
+}
+
+// sameSentences reports whether an edit says exactly what a revision says:
+// the same sentences, citing the same facts, in the same order.
+func sameSentences(have []domain.Sentence, edit []contract.Sentence) bool {
+	if len(have) != len(edit) {
+		return false
+	}
+	for i := range have {
+		if have[i].Text != edit[i].Text || !slices.Equal(have[i].Facts, edit[i].FactIDs) {
+			return false
+		}
+	}
+	return true
 }
 
 func handles(fs []domain.Fact) string {
