@@ -228,6 +228,15 @@ func TestRejectedEditKeepsTheLastVerifiedRevision(t *testing.T) {
 	assert.NotContains(t, r.stdout+r.stderr, "cheese")
 	assert.Equal(t, 3, e.run("para", "show", "P1", "--revision", "9").code)
 
+	// Reverting to revision 1 is a new revision, verified again.
+	r = e.run("para", "revert", "P1", "1")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, first, r.stdout)
+	e.json(&hist, "para", "history", "P1")
+	require.Len(t, hist, 3)
+	assert.True(t, hist[2].Verified && hist[2].Current)
+	assert.Equal(t, 3, e.run("para", "revert", "P1", "7").code)
+
 	// Retracting a fact the verified revision cites leaves nothing to show.
 	e.ok("facts", "retract", "F3")
 	r = e.run("para", "show", "P1")

@@ -687,6 +687,27 @@ func (s *Service) EditTemplate(ctx context.Context, a Actor, handle string) (str
 	return b.String(), nil
 }
 
+// RevertParagraph makes revision n the paragraph's text again: a new
+// revision with n's sentences and citations, verified like any edit before
+// it is shown (the facts it cites may have changed since).
+func (s *Service) RevertParagraph(ctx context.Context, a Actor, handle string, n int, opt JobOptions) (*domain.Paragraph, *domain.Job, error) {
+	_, revs, _, err := s.paragraphRecord(ctx, a, handle)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, r := range revs {
+		if r.N != n {
+			continue
+		}
+		var b strings.Builder
+		for _, st := range r.Sentences {
+			b.WriteString(RenderSentence(st) + "\n")
+		}
+		return s.EditParagraph(ctx, a, handle, b.String(), opt)
+	}
+	return nil, nil, domain.Errorf(domain.NotFound, "%s has no revision %d (see 'opus para history %s')", handle, n, handle)
+}
+
 // EditParagraph stores edited sentences as a new revision and queues its
 // verification. The edit is held to the paragraph's spec as the writer is:
 // only allowed, active facts, every must-use fact cited, the sentence count
