@@ -22,7 +22,7 @@ func newCmdPara(f *Factory) *cobra.Command {
 		Example: examples("opus para generate spec.yaml", "opus para show P1", "opus para edit P1", "opus para trace P1"),
 	}
 	c.AddCommand(newCmdParaGenerate(f, nil), newCmdParaShow(f, nil), newCmdParaList(f, nil),
-		newCmdParaTrace(f, nil), newCmdParaEdit(f, nil), newCmdParaHistory(f, nil), newCmdParaRevert(f, nil))
+		newCmdParaTrace(f, nil), newCmdParaEdit(f, nil), newCmdParaHistory(f, nil), newCmdParaDiff(f, nil), newCmdParaRevert(f, nil))
 	return groupCommand(c)
 }
 

@@ -228,6 +228,13 @@ func TestRejectedEditKeepsTheLastVerifiedRevision(t *testing.T) {
 	assert.NotContains(t, r.stdout+r.stderr, "cheese")
 	assert.Equal(t, 3, e.run("para", "show", "P1", "--revision", "9").code)
 
+	// Diff: the rejected revision only with --diagnostics.
+	assert.Equal(t, 5, e.run("para", "diff", "P1").code)
+	diff := e.ok("para", "diff", "P1", "--diagnostics")
+	assert.Contains(t, diff, "+ The moon is made of green cheese [F2].")
+	assert.Contains(t, diff, "- ")
+	assert.Equal(t, 2, e.run("para", "diff", "P1", "1").code)
+
 	// Reverting to revision 1 is a new revision, verified again.
 	r = e.run("para", "revert", "P1", "1")
 	require.Equal(t, 0, r.code, r.stderr)
@@ -236,6 +243,11 @@ func TestRejectedEditKeepsTheLastVerifiedRevision(t *testing.T) {
 	require.Len(t, hist, 3)
 	assert.True(t, hist[2].Verified && hist[2].Current)
 	assert.Equal(t, 3, e.run("para", "revert", "P1", "7").code)
+	var same []struct{ Op string }
+	e.json(&same, "para", "diff", "P1", "1", "3")
+	for _, l := range same {
+		assert.Equal(t, "=", l.Op, "revision 3 says what revision 1 says")
+	}
 
 	// Retracting a fact the verified revision cites leaves nothing to show.
 	e.ok("facts", "retract", "F3")

@@ -687,6 +687,96 @@ func (s *Service) EditTemplate(ctx context.Context, a Actor, handle string) (str
 	return b.String(), nil
 }
 
+// DiffLine is one sentence of a diff between two revisions: Op is "=" (in
+// both), "-" (only in the older) or "+" (only in the newer).
+type DiffLine struct {
+	Op   string `json:"op"`
+	Text string `json:"text"`
+}
+
+// DiffRevisions compares revisions n and m sentence by sentence (0, 0: the
+// two newest). A revision's text is compared only when it may be shown
+// (ShowRevision's rule), unless diagnostics.
+func (s *Service) DiffRevisions(ctx context.Context, a Actor, handle string, n, m int, diagnostics bool) ([]DiffLine, error) {
+	p, revs, allowed, err := s.paragraphRecord(ctx, a, handle)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 && m == 0 {
+		if len(revs) < 2 {
+			return nil, domain.Errorf(domain.Invalid, "%s has %d revision(s); nothing to compare", p.Handle, len(revs))
+		}
+		n, m = revs[len(revs)-2].N, revs[len(revs)-1].N
+	}
+	active := activeHandles(allowed)
+	text := func(k int) ([]string, error) {
+		for i := range revs {
+			r := &revs[i]
+			if r.N != k {
+				continue
+			}
+			current := p.CurrentRevision != nil && k == *p.CurrentRevision
+			if !diagnostics && !(verifiedRevision(r, active) && (!current || Displayable(p, r))) {
+				return nil, domain.Errorf(domain.NotVerified, "revision %d of %s is not verified: its text is not shown; add --diagnostics to compare it", k, p.Handle)
+			}
+			out := make([]string, len(r.Sentences))
+			for j, st := range r.Sentences {
+				out[j] = RenderSentence(st)
+			}
+			return out, nil
+		}
+		return nil, domain.Errorf(domain.NotFound, "%s has no revision %d (see 'opus para history %s')", p.Handle, k, p.Handle)
+	}
+	a1, err := text(n)
+	if err != nil {
+		return nil, err
+	}
+	b1, err := text(m)
+	if err != nil {
+		return nil, err
+	}
+	return diffLines(a1, b1), nil
+}
+
+// diffLines is a longest-common-subsequence diff of two sentence lists.
+func diffLines(a, b []string) []DiffLine {
+	lcs := make([][]int, len(a)+1)
+	for i := range lcs {
+		lcs[i] = make([]int, len(b)+1)
+	}
+	for i := len(a) - 1; i >= 0; i-- {
+		for j := len(b) - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	var out []DiffLine
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			out = append(out, DiffLine{"=", a[i]})
+			i, j = i+1, j+1
+		case lcs[i+1][j] >= lcs[i][j+1]:
+			out = append(out, DiffLine{"-", a[i]})
+			i++
+		default:
+			out = append(out, DiffLine{"+", b[j]})
+			j++
+		}
+	}
+	for ; i < len(a); i++ {
+		out = append(out, DiffLine{"-", a[i]})
+	}
+	for ; j < len(b); j++ {
+		out = append(out, DiffLine{"+", b[j]})
+	}
+	return out
+}
+
 // RevertParagraph makes revision n the paragraph's text again: a new
 // revision with n's sentences and citations, verified like any edit before
 // it is shown (the facts it cites may have changed since).
