@@ -427,7 +427,7 @@ func (s *Service) History(ctx context.Context, a Actor, handle string) ([]Revisi
 		r := &revs[i]
 		current := p.CurrentRevision != nil && r.N == *p.CurrentRevision
 		sum := RevisionSummary{N: r.N, Origin: r.Origin, Run: r.RunHandle, CreatedAt: r.CreatedAt, Sentences: len(r.Sentences), Current: current,
-			Verified: verifiedRevision(r, active) && (!current || Displayable(p, r))}
+			Verified: showable(p, r, active)}
 		for _, st := range r.Sentences {
 			if st.Verdict == domain.VerdictSupported {
 				sum.Supported++
@@ -486,6 +486,16 @@ func verifiedRevision(r *domain.Revision, active map[string]bool) bool {
 		}
 	}
 	return true
+}
+
+// showable is whether revision r's text may be shown: the current
+// revision when the paragraph is Displayable, an earlier one when it is a
+// verifiedRevision.
+func showable(p *domain.Paragraph, r *domain.Revision, active map[string]bool) bool {
+	if p.CurrentRevision != nil && r.N == *p.CurrentRevision {
+		return Displayable(p, r) && verifiedRevision(r, active)
+	}
+	return verifiedRevision(r, active)
 }
 
 // revisionView shows revision n when it is the displayable current one or
@@ -715,8 +725,7 @@ func (s *Service) DiffRevisions(ctx context.Context, a Actor, handle string, n, 
 			if r.N != k {
 				continue
 			}
-			current := p.CurrentRevision != nil && k == *p.CurrentRevision
-			if !diagnostics && !(verifiedRevision(r, active) && (!current || Displayable(p, r))) {
+			if !diagnostics && !showable(p, r, active) {
 				return nil, domain.Errorf(domain.NotVerified, "revision %d of %s is not verified: its text is not shown; add --diagnostics to compare it", k, p.Handle)
 			}
 			out := make([]string, len(r.Sentences))
@@ -954,7 +963,7 @@ func (s *Service) TraceParagraph(ctx context.Context, a Actor, handle string, di
 		active := activeHandles(allowed)
 		for i := range tr.Revisions {
 			rev := &tr.Revisions[i]
-			shown := verifiedRevision(rev, active) && (p.CurrentRevision == nil || rev.N != *p.CurrentRevision || Displayable(p, rev))
+			shown := showable(p, rev, active)
 			for j := range rev.Sentences {
 				st := &rev.Sentences[j]
 				if !shown {
