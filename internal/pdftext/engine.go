@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/klippa-app/go-pdfium"
@@ -26,11 +27,12 @@ import (
 // of CPU and ~430 MB (~2.3 s on 2 idle cores: the compiler's workers run in
 // parallel); with wazero's compilation cache in Options.CacheDir a later
 // start takes ~0.1 s. While the cache is cold, a small PDF is read with
-// wazero's interpreter instead (~0.5 s to start, then ~0.4 s of CPU a page:
-// 40x slower than compiled code, same text), and a detached copy of the
-// program fills the cache afterwards. Not in this process: exiting throws
-// away a compile half done (wazero writes the cache entry at its end), and
-// on 2 cores a compile alongside halves the interpreter's speed.
+// wazero's interpreter instead (~0.1 s to start with the lean PDFium of
+// lean.go, then ~0.5 s of CPU a page: 40x slower than compiled code, same
+// text), and a detached copy of the program fills the cache afterwards.
+// Not in this process: exiting throws away a compile half done (wazero
+// writes the cache entry at its end), and on 2 cores a compile alongside
+// halves the interpreter's speed.
 
 // maxInterpretedPages is how many pages one Extractor reads interpreted
 // while the cache is cold: beyond ~12 pages, compiling first is quicker.
@@ -68,8 +70,11 @@ func init() {
 // engine is a pool of PDFium instances and a token for each instance not
 // in use, so that a call can take a second instance only if it is free.
 type engine struct {
-	pool  pdfium.Pool
-	slots chan struct{}
+	pool        pdfium.Pool
+	slots       chan struct{}
+	interpreted bool        // wazero's interpreter
+	lean        bool        // the lean PDFium (lean.go)
+	missed      atomic.Bool // lean: a trap was entered; pages read since may differ
 
 	// Guarded by Extractor.poolMu: an interpreter engine is closed once the
 	// compiled one has replaced it and its last user is done.
@@ -77,12 +82,20 @@ type engine struct {
 	retired bool
 }
 
-// newEngine starts a pool of n instances.
-func newEngine(ctx context.Context, rc wazero.RuntimeConfig, n int) (*engine, error) {
+// newEngine starts a pool of n instances of PDFium, the lean one if lean
+// is set.
+func newEngine(ctx context.Context, rc wazero.RuntimeConfig, n int, lean *leanModule) (*engine, error) {
+	g := &engine{slots: make(chan struct{}, n), lean: lean != nil}
+	var wasm []byte // nil: go-pdfium's own
+	if lean != nil {
+		wasm = lean.wasm
+		ctx = lean.listen(ctx, &g.missed)
+	}
 	p, err := webassembly.Init(webassembly.Config{
 		Context:  ctx,                  // outlives any one call
 		MaxTotal: n,                    // MinIdle 0: instances are made on demand
 		FSConfig: wazero.NewFSConfig(), // empty: PDFium must not see the host
+		WASM:     wasm,
 		RuntimeConfig: rc.
 			// The bundled PDFium lowers setjmp/longjmp to wasm exceptions.
 			WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling),
@@ -99,7 +112,7 @@ func newEngine(ctx context.Context, rc wazero.RuntimeConfig, n int) (*engine, er
 	if err != nil {
 		return nil, fmt.Errorf("pdftext: start PDFium: %w", err)
 	}
-	g := &engine{pool: p, slots: make(chan struct{}, n)}
+	g.pool = p
 	for range n {
 		g.slots <- struct{}{}
 	}
@@ -156,16 +169,27 @@ func (e *Extractor) acquire(ctx context.Context) (*engine, bool, error) {
 			return nil, false, err
 		}
 	}
+	return e.use()
+}
+
+// use returns the compiled engine if started, else the interpreter, and
+// whether it is the interpreter; e.poolMu must be held.
+func (e *Extractor) use() (*engine, bool, error) {
 	if e.fast != nil {
 		e.fast.users++
 		return e.fast, false, nil
 	}
 	if e.slow == nil {
 		e.say(msgPreparing)
-		g, err := newEngine(context.Background(), wazero.NewRuntimeConfigInterpreter(), e.poolSize())
+		var lean *leanModule
+		if e.lean != nil {
+			lean = e.lean()
+		}
+		g, err := newEngine(context.Background(), wazero.NewRuntimeConfigInterpreter(), e.poolSize(), lean)
 		if err != nil {
 			return nil, false, err
 		}
+		g.interpreted = true
 		e.slow = g
 	}
 	e.slow.users++
@@ -176,7 +200,35 @@ func (e *Extractor) release(g *engine) {
 	e.poolMu.Lock()
 	defer e.poolMu.Unlock()
 	g.users--
-	e.closeRetired()
+	e.closeRetired(g)
+}
+
+// leanMissed reports whether g is the lean PDFium and a trap was entered;
+// if so it retires g, so that the document and later ones get the whole
+// PDFium.
+func (e *Extractor) leanMissed(g *engine) bool {
+	if !g.missed.Load() {
+		return false
+	}
+	e.poolMu.Lock()
+	defer e.poolMu.Unlock()
+	e.lean = nil
+	e.leanMisses.Add(1)
+	g.retired = true
+	if e.slow == g {
+		e.slow = nil
+	}
+	return true
+}
+
+// whole returns the engine to read on with after the lean PDFium failed a
+// document: its pages are counted in e.interpreted already. Release it
+// with release.
+func (e *Extractor) whole() (*engine, error) {
+	e.poolMu.Lock()
+	defer e.poolMu.Unlock()
+	g, _, err := e.use()
+	return g, err
 }
 
 // interpret reports whether n more pages may be read interpreted, and
@@ -225,11 +277,11 @@ func (e *Extractor) startCompiled(ctx context.Context) (*engine, error) {
 	if e.slow != nil {
 		// Its ~150 MB had better be free while the compile takes ~430 MB.
 		e.slow.retired = true
-		e.closeRetired()
+		e.closeRetired(e.slow)
 	}
 	// The compiler's workers run for the compile only; the context is the
 	// pool's for good.
-	g, err := newEngine(experimental.WithCompilationWorkers(context.Background(), runtime.GOMAXPROCS(0)), rc, e.poolSize())
+	g, err := newEngine(experimental.WithCompilationWorkers(context.Background(), runtime.GOMAXPROCS(0)), rc, e.poolSize(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -241,12 +293,14 @@ func (e *Extractor) startCompiled(ctx context.Context) (*engine, error) {
 	return g, nil
 }
 
-// closeRetired closes the interpreter engine once nobody uses it; e.poolMu
-// must be held.
-func (e *Extractor) closeRetired() {
-	if g := e.slow; g != nil && g.retired && g.users == 0 {
+// closeRetired closes an interpreter engine g once it is retired and
+// nobody uses it; e.poolMu must be held.
+func (e *Extractor) closeRetired(g *engine) {
+	if g.retired && g.users == 0 {
 		_ = g.pool.Close() // nothing uses it: its error changes nothing
-		e.slow = nil
+		if e.slow == g {
+			e.slow = nil
+		}
 	}
 }
 

@@ -154,3 +154,36 @@ func TestFreshInstanceEveryFewPages(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, want, got)
 }
+
+// TestBoxesFirstSameText: looking at the objects' boxes first, as the
+// interpreter does, gives every page the text of looking at the text first.
+func TestBoxesFirstSameText(t *testing.T) {
+	pool, err := shared.startPool()
+	require.NoError(t, err)
+	check := func(t *testing.T, files []string) {
+		for _, f := range files {
+			pdf, err := os.ReadFile(f)
+			require.NoError(t, err)
+			inst, err := pool.GetInstanceWithContext(t.Context())
+			require.NoError(t, err)
+			doc, err := inst.OpenDocument(&requests.OpenDocument{File: &pdf})
+			if err != nil {
+				inst.Close()
+				continue // a bad file
+			}
+			n, err := inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: doc.Document})
+			require.NoError(t, err)
+			for i := range n.PageCount {
+				text, ocr, err := pageText(inst, doc.Document, i, false)
+				require.NoError(t, err)
+				boxed, boxedOCR, err := pageText(inst, doc.Document, i, true)
+				require.NoError(t, err)
+				assert.Equal(t, text, boxed, "%s page %d", filepath.Base(f), i+1)
+				assert.Equal(t, ocr, boxedOCR, "%s page %d", filepath.Base(f), i+1)
+			}
+			inst.Close()
+		}
+	}
+	t.Run("testdata", func(t *testing.T) { check(t, append(pdfsIn(t, testPDFs), pdfsIn(t, "testdata")...)) })
+	t.Run("corpus", func(t *testing.T) { check(t, pdfsIn(t, corpusDir(t))) })
+}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/tetratelabs/wazero"
 )
 
 // testCache is the compilation cache the package's tests share.
@@ -103,25 +102,32 @@ func TestParallelErrorIsTheFirstPages(t *testing.T) {
 	assert.False(t, ok, "page %d is not", i+1)
 }
 
-// TestInterpreterMatchesCompiler: the interpreter, which reads a small PDF
-// while the compilation cache is cold, gives the compiled engine's text.
+// TestInterpreterMatchesCompiler: the interpreter with the lean PDFium,
+// which reads a small PDF while the compilation cache is cold, gives the
+// compiled engine's text, and the lean PDFium has every function the test
+// PDFs need.
 func TestInterpreterMatchesCompiler(t *testing.T) {
 	if testing.Short() {
-		t.Skip("the interpreter takes ~0.3 s of CPU a page")
+		t.Skip("the interpreter takes ~0.5 s of CPU a page")
 	}
-	e, err := New(t.Context(), Options{})
-	require.NoError(t, err)
-	defer e.Close()
-	e.fast, err = newEngine(context.Background(), wazero.NewRuntimeConfigInterpreter(), e.poolSize())
-	require.NoError(t, err)
-	files := append(pdfsIn(t, "testdata"),
-		filepath.Join(testPDFs, "cermine_test2.pdf"), filepath.Join(testPDFs, "pysample_multicolumn.pdf"))
+	lean := leanPDFium()
+	require.NotNil(t, lean, "see TestLeanList")
+	files := pdfsIn(t, "testdata")
+	for _, f := range readManifest(t, testPDFs) {
+		// The pages a first run reads interpreted, and the bad files.
+		if f.pages <= maxInterpretedPages {
+			files = append(files, filepath.Join(testPDFs, f.name))
+		}
+	}
 	for _, f := range files {
 		pdf, err := os.ReadFile(f)
 		require.NoError(t, err)
 		want, wantErr := shared.Extract(t.Context(), pdf)
+		e := firstRun(t, lean)
 		got, gotErr := e.Extract(t.Context(), pdf)
 		sameResult(t, filepath.Base(f), want, wantErr, got, gotErr)
+		assert.Nil(t, e.fast, "%s: read compiled", filepath.Base(f))
+		assert.Zero(t, e.leanMisses.Load(), "%s needs a function lean.txt lacks: see TestLeanList", filepath.Base(f))
 	}
 }
 

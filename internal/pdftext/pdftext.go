@@ -19,6 +19,7 @@ import (
 	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
 	"github.com/klippa-app/go-pdfium/references"
 	"github.com/klippa-app/go-pdfium/requests"
+	"github.com/klippa-app/go-pdfium/responses"
 	"github.com/tetratelabs/wazero"
 )
 
@@ -30,6 +31,10 @@ var (
 	ErrCorrupt      = errors.New("PDF is damaged or not a PDF")
 	ErrTooManyPages = errors.New("PDF has too many pages")
 )
+
+// errLeanMissed fails a page the lean PDFium read after it entered a trap;
+// the whole PDFium reads it again.
+var errLeanMissed = errors.New("the lean PDFium lacks a function")
 
 const defaultMaxPages = 2000
 
@@ -51,7 +56,7 @@ type Options struct {
 	MaxPages int    // 0 = default 2000; more pages -> ErrTooManyPages
 	// Progress, if set, is told in a short line (no newline) before slow
 	// work that makes an Extract wait: preparing PDFium on the first run
-	// (cold CacheDir; ~0.5 s, and small PDFs read slower), compiling it (a
+	// (cold CacheDir; ~0.1 s, and small PDFs read slower), compiling it (a
 	// few seconds; on the first run only for a PDF of more than a few
 	// pages, or on every run without CacheDir). At most once per message
 	// and Extractor, from the goroutine of the Extract that waits, with the
@@ -68,6 +73,7 @@ type Extractor struct {
 	docInstances     int                     // per document; 0 = as many as the pool has
 	poolInstances    int                     // per engine; 0 = poolSize's default
 	extraInstances   atomic.Int64            // instances a document took beside its first (for tests)
+	leanMisses       atomic.Int64            // documents the lean PDFium could not read (for tests)
 	cacheDir         string                  // absolute; "" without Options.CacheDir
 	cache            wazero.CompilationCache // nil without Options.CacheDir
 	progress         func(string)
@@ -80,11 +86,12 @@ type Extractor struct {
 	// Engines are started on first use (see engine.go): most opus commands
 	// never read a PDF.
 	poolMu      sync.Mutex
-	fast        *engine // compiled
-	slow        *engine // interpreter, while the cache is cold
-	interpreted int     // pages read by slow
-	spawned     bool    // a background compile was started
-	background  bool    // this process is the background compile
+	fast        *engine            // compiled
+	slow        *engine            // interpreter, while the cache is cold
+	lean        func() *leanModule // the interpreter's PDFium (lean.go); nil: the whole one
+	interpreted int                // pages read by slow
+	spawned     bool               // a background compile was started
+	background  bool               // this process is the background compile
 	said        map[string]bool
 }
 
@@ -94,7 +101,7 @@ func New(ctx context.Context, opt Options) (*Extractor, error) {
 		return nil, fmt.Errorf("pdftext: MaxPages must not be negative (got %d)", opt.MaxPages)
 	}
 	e := &Extractor{maxPages: opt.MaxPages, pagesPerInstance: defaultPagesPerInstance,
-		progress: opt.Progress, said: map[string]bool{}}
+		lean: leanPDFium, progress: opt.Progress, said: map[string]bool{}}
 	if e.maxPages == 0 {
 		e.maxPages = defaultMaxPages
 	}
@@ -188,63 +195,11 @@ func (e *Extractor) Extract(ctx context.Context, pdf []byte) (res *Result, err e
 	if e.closed {
 		return nil, errors.New("pdftext: extractor is closed")
 	}
-	g, slow, err := e.acquire(ctx)
+	r, err := e.read(ctx, &pdf)
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if g != nil {
-			e.release(g)
-		}
-	}()
-	o, h, err := e.start(ctx, g, &pdf)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		if o != nil {
-			o.close()
-		}
-		h.stop()
-	}()
-
-	count, err := o.inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: o.doc})
-	if err != nil {
-		return nil, damaged("cannot count pages", err)
-	}
-	n := count.PageCount
-	switch {
-	case n <= 0:
-		return nil, ErrNoPages
-	case n > e.maxPages:
-		return nil, fmt.Errorf("%w (%d, limit %d); split it first (e.g. qpdf --split-pages)", ErrTooManyPages, n, e.maxPages)
-	}
-	if slow {
-		if e.interpret(n) {
-			// After the pages: on 2 cores a compile alongside would halve
-			// the interpreter's speed.
-			defer e.compileInBackground()
-		} else {
-			o.close()
-			o = nil
-			h.stop()
-			h = nil
-			e.release(g)
-			if g, err = e.compiled(ctx); err != nil {
-				g = nil
-				return nil, err
-			}
-			if o, h, err = e.start(ctx, g, &pdf); err != nil {
-				return nil, err
-			}
-		}
-	}
-
-	r := e.readPages(ctx, g, o, &pdf, n, h)
-	o = nil // readPages closed it
-	if r.err != nil {
-		return nil, r.err
-	}
+	n := len(r.out)
 	res = &Result{Pages: make([]string, n), TextLayer: LayerText}
 	letters, visiblePages := 0, 0
 	for i, p := range r.out {
@@ -267,6 +222,95 @@ func (e *Extractor) Extract(ctx context.Context, pdf []byte) (res *Result, err e
 	return res, nil
 }
 
+// read reads the pages of pdf; what the lean PDFium could not read, the
+// whole one reads.
+func (e *Extractor) read(ctx context.Context, pdf *[]byte) (*pageRun, error) {
+	g, slow, err := e.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if g != nil {
+			e.release(g)
+		}
+	}()
+	o, h, err := e.start(ctx, g, pdf)
+	var count *responses.FPDF_GetPageCount
+	if err == nil {
+		if count, err = o.inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: o.doc}); err != nil {
+			o.close()
+			h.stop()
+			err = damaged("cannot count pages", err)
+		}
+	}
+	if err != nil {
+		if e.leanMissed(g) && ctx.Err() == nil {
+			e.release(g)
+			g = nil
+			return e.read(ctx, pdf)
+		}
+		return nil, err
+	}
+	defer func() {
+		if o != nil {
+			o.close()
+		}
+		h.stop()
+	}()
+
+	n := count.PageCount
+	switch {
+	case n <= 0:
+		return nil, ErrNoPages
+	case n > e.maxPages:
+		return nil, fmt.Errorf("%w (%d, limit %d); split it first (e.g. qpdf --split-pages)", ErrTooManyPages, n, e.maxPages)
+	}
+	if slow {
+		if e.interpret(n) {
+			// After the pages: on 2 cores a compile alongside would halve
+			// the interpreter's speed.
+			defer e.compileInBackground()
+		} else {
+			o.close()
+			o = nil
+			h.stop()
+			h = nil
+			e.release(g)
+			if g, err = e.compiled(ctx); err != nil {
+				g = nil
+				return nil, err
+			}
+			if o, h, err = e.start(ctx, g, pdf); err != nil {
+				return nil, err
+			}
+		}
+	}
+
+	r := &pageRun{ctx: ctx, pdf: pdf, perInstance: e.pagesPerInstance, out: make([]pageOut, n), failedAt: n}
+	e.readPages(g, o, r, h)
+	o = nil // readPages closed it
+	if r.err != nil && e.leanMissed(g) && ctx.Err() == nil {
+		// The pages before the first that failed are read as with the
+		// whole PDFium; the rest are read with it.
+		e.release(g)
+		if g, err = e.whole(); err != nil {
+			g = nil
+			return nil, err
+		}
+		if o, h, err = e.start(ctx, g, pdf); err != nil {
+			return nil, err
+		}
+		r.next.Store(int64(r.failedAt))
+		r.failedAt, r.err = n, nil
+		e.readPages(g, o, r, h)
+		o = nil
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return r, nil
+}
+
 // pageRun reads the pages of one document in one or more PDFium instances,
 // each with the document open: a page's text depends on that page alone,
 // so the text is the same however the pages are shared out.
@@ -287,12 +331,13 @@ type pageOut struct {
 	ocr  bool
 }
 
-// readPages reads the n pages of o's document, o's instance taking pages
+// readPages reads r's pages from r.next on in g, o's instance taking pages
 // in turn with h's and as many other free instances as help; it closes o.
 // An error is that of the lowest page that failed, as in a page-by-page
 // read.
-func (e *Extractor) readPages(ctx context.Context, g *engine, o *opened, pdf *[]byte, n int, h *helper) *pageRun {
-	r := &pageRun{ctx: ctx, eng: g, pdf: pdf, perInstance: e.pagesPerInstance, out: make([]pageOut, n), failedAt: n}
+func (e *Extractor) readPages(g *engine, o *opened, r *pageRun, h *helper) {
+	r.eng = g
+	n := len(r.out) - int(r.next.Load())
 	// Another instance costs about what a page does (~7 ms of CPU: a fresh
 	// instance and the PDF opened again), so it must take two or more; but
 	// h is made already.
@@ -314,7 +359,7 @@ func (e *Extractor) readPages(ctx context.Context, g *engine, o *opened, pdf *[]
 	var wg sync.WaitGroup
 	// Only free instances: under concurrent calls each reads alone.
 	for ; extra > 0 && g.reserve(); extra-- {
-		more := e.helper(ctx, g, pdf)
+		more := e.helper(r.ctx, g, r.pdf)
 		more.help(r)
 		wg.Go(more.wait)
 	}
@@ -323,7 +368,6 @@ func (e *Extractor) readPages(ctx context.Context, g *engine, o *opened, pdf *[]
 	if h != nil {
 		h.wait()
 	}
-	return r
 }
 
 // helper is an instance of its own with the PDF open, ready to take pages.
@@ -419,7 +463,10 @@ func (r *pageRun) work(o *opened) {
 			}
 			read = 0
 		}
-		raw, ocr, err := pageText(o.inst, o.doc, i)
+		raw, ocr, err := pageText(o.inst, o.doc, i, r.eng.interpreted)
+		if r.eng.missed.Load() {
+			err = errLeanMissed
+		}
 		if err != nil {
 			r.fail(i, damaged(fmt.Sprintf("cannot read page %d", i+1), err))
 			return
@@ -500,13 +547,13 @@ func (o *opened) close() {
 
 // pageText returns PDFium's raw visible text of page i, and whether it is
 // the page's OCR layer.
-func pageText(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) (string, bool, error) {
+func pageText(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int, boxesFirst bool) (string, bool, error) {
 	page, err := inst.FPDF_LoadPage(&requests.FPDF_LoadPage{Document: doc, Index: i})
 	if err != nil {
 		return "", false, err
 	}
 	defer inst.FPDF_ClosePage(&requests.FPDF_ClosePage{Page: page.Page})
-	return visibleText(inst, requests.Page{ByReference: &page.Page})
+	return visibleText(inst, requests.Page{ByReference: &page.Page}, boxesFirst)
 }
 
 // openError maps PDFium's load errors to the package's sentinels.

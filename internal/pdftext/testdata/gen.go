@@ -71,6 +71,15 @@ func main() {
 				"q BT /F1 12 Tf 3 Tr 72 900 Td (HIDDENOUTSIDE on an OCR page.) Tj ET Q",
 			),
 		}),
+		// Page 2 is stamped: its text is in a Form XObject, page 1's not.
+		"stamped.pdf": build(
+			page{box: "/MediaBox [0 0 612 792]", content: lines(
+				"BT /F1 12 Tf 72 700 Td (Page one has plain typeset words.) Tj ET",
+			)},
+			page{box: "/MediaBox [0 0 612 792]", content: "/Fm1 Do", forms: []string{
+				"BT /F1 12 Tf 72 700 Td (Page two has its words in a form.) Tj ET",
+			}},
+		),
 		// Page 1 has visible text, page 2 only an OCR layer.
 		"mixed.pdf": build(
 			page{box: "/MediaBox [0 0 612 792]", content: lines(
