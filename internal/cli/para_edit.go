@@ -74,15 +74,8 @@ func paraEditRun(ctx context.Context, o *paraEditOptions) error {
 	}
 	if j == nil {
 		fmt.Fprintf(o.f.IO.Err, "opus: %s is unchanged: the edit says what its verified revision says\n", p.Handle)
-		return o.f.showWritten(ctx, svc, actor, o.Export, p.Handle)
 	}
-	if o.Job.Detach {
-		return o.f.renderJob(o.Export, j)
-	}
-	if _, err := o.f.finishJob(ctx, svc, actor, j, "verifying "+p.Handle); err != nil {
-		return err
-	}
-	return o.f.showWritten(ctx, svc, actor, o.Export, p.Handle)
+	return o.f.awaitWritten(ctx, svc, actor, o.Export, o.Job, p, j, "verifying")
 }
 
 // keepEdit saves text typed in $EDITOR that the edit refused, so that a

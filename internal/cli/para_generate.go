@@ -62,11 +62,5 @@ func paraGenerateRun(ctx context.Context, o *paraGenerateOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.Job.Detach {
-		return o.f.renderJob(o.Export, j)
-	}
-	if _, err := o.f.finishJob(ctx, svc, actor, j, "writing "+p.Handle); err != nil {
-		return err
-	}
-	return o.f.showWritten(ctx, svc, actor, o.Export, p.Handle)
+	return o.f.awaitWritten(ctx, svc, actor, o.Export, o.Job, p, j, "writing")
 }

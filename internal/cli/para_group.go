@@ -26,6 +26,22 @@ func newCmdPara(f *Factory) *cobra.Command {
 	return groupCommand(c)
 }
 
+// awaitWritten ends a command that queued a paragraph job (generate, edit,
+// revert): with --detach it prints the job; otherwise it runs the job here
+// and shows what it wrote. A nil job (nothing to write) shows the paragraph
+// as it is.
+func (f *Factory) awaitWritten(ctx context.Context, svc *service.Service, actor service.Actor, e exportFlags, jf jobFlags, p *domain.Paragraph, j *domain.Job, what string) error {
+	if j != nil && jf.Detach {
+		return f.renderJob(e, j)
+	}
+	if j != nil {
+		if _, err := f.finishJob(ctx, svc, actor, j, what+" "+p.Handle); err != nil {
+			return err
+		}
+	}
+	return f.showWritten(ctx, svc, actor, e, p.Handle)
+}
+
 // showWritten prints the outcome of a generate or edit job: the new
 // revision if it was verified. When it was not, the paragraph still shows
 // an earlier one, but that is not what the command wrote: exit 5.

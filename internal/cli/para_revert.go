@@ -54,13 +54,6 @@ func paraRevertRun(ctx context.Context, o *paraRevertOptions) error {
 	}
 	if j == nil {
 		fmt.Fprintf(o.f.IO.Err, "opus: %s already says what revision %d says\n", p.Handle, o.Revision)
-		return o.f.showWritten(ctx, svc, actor, o.Export, p.Handle)
 	}
-	if o.Job.Detach {
-		return o.f.renderJob(o.Export, j)
-	}
-	if _, err := o.f.finishJob(ctx, svc, actor, j, "verifying "+p.Handle); err != nil {
-		return err
-	}
-	return o.f.showWritten(ctx, svc, actor, o.Export, p.Handle)
+	return o.f.awaitWritten(ctx, svc, actor, o.Export, o.Job, p, j, "verifying")
 }

@@ -940,7 +940,8 @@ func (s *Service) TraceParagraph(ctx context.Context, a Actor, handle string, di
 	if err != nil {
 		return nil, err
 	}
-	view, err := paragraphView(p, revs, activeHandles(allowed), diagnostics)
+	active := activeHandles(allowed)
+	view, err := paragraphView(p, revs, active, diagnostics)
 	if err != nil && domain.ErrorCode(err) != domain.NotVerified {
 		return nil, err
 	}
@@ -960,7 +961,6 @@ func (s *Service) TraceParagraph(ctx context.Context, a Actor, handle string, di
 		// when the paragraph is verified, an earlier one that was verified
 		// and cites only active facts. Model bodies of writer and verifier
 		// runs carry drafts, so they go too.
-		active := activeHandles(allowed)
 		for i := range tr.Revisions {
 			rev := &tr.Revisions[i]
 			shown := showable(p, rev, active)
@@ -977,11 +977,10 @@ func (s *Service) TraceParagraph(ctx context.Context, a Actor, handle string, di
 			redactRun(&tr.Runs[i])
 		}
 	}
+	// The view's sentences are those of one of these revisions (the same
+	// array), so this marks them too.
 	for i := range tr.Revisions {
 		markVerbatim(tr.Revisions[i].Sentences, tr.Allowed, s.cfg.VerbatimWords)
-	}
-	if tr.Paragraph.Sentences != nil {
-		markVerbatim(tr.Paragraph.Sentences, tr.Allowed, s.cfg.VerbatimWords)
 	}
 	return tr, nil
 }
