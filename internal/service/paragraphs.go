@@ -337,8 +337,10 @@ type ParagraphView struct {
 // text may leave the system only when it is verified and every sentence of
 // its current revision is supported, linked and stored in the form it was
 // judged in. An earlier revision may be shown when it passes the same test
-// and cites only active facts (verifiedRevision). Every path that shows
-// text goes through ShowParagraph, Trace or RunForDisplay, which call these.
+// and cites only active facts (verifiedRevision). Every path that shows a
+// paragraph's text asks showable, which combines the two (ShowParagraph,
+// ShowRevision, DiffRevisions, TraceParagraph); writer and verifier bodies
+// of runs are withheld without diagnostics (redactRun).
 func Displayable(p *domain.Paragraph, rev *domain.Revision) bool {
 	return p.State == domain.ParaVerified && judgedAsStored(rev)
 }
@@ -464,7 +466,7 @@ func lastVerified(p *domain.Paragraph, revs []domain.Revision, active map[string
 		if best != nil && r.N < best.N {
 			continue
 		}
-		if verifiedRevision(r, active) {
+		if showable(p, r, active) {
 			best = r
 		}
 	}
@@ -511,7 +513,7 @@ func revisionView(p *domain.Paragraph, revs []domain.Revision, n int, active map
 		return nil, domain.Errorf(domain.NotFound, "%s has no revision %d (see 'opus para history %s')", p.Handle, n, p.Handle)
 	}
 	isCurrent := p.CurrentRevision != nil && n == *p.CurrentRevision
-	if isCurrent && Displayable(p, rev) {
+	if isCurrent && showable(p, rev, active) {
 		return paragraphView(p, revs, active, diagnostics)
 	}
 	v := &ParagraphView{ID: p.Handle, State: p.State, Revision: n}
@@ -521,7 +523,7 @@ func revisionView(p *domain.Paragraph, revs []domain.Revision, n int, active map
 	if p.CurrentRevision != nil && !isCurrent {
 		v.Latest = *p.CurrentRevision
 	}
-	if !isCurrent && verifiedRevision(rev, active) {
+	if !isCurrent && showable(p, rev, active) {
 		v.Sentences, v.Text = rev.Sentences, RenderParagraph(rev.Sentences)
 		v.Note = fmt.Sprintf("revision %d of %s, verified; the latest is revision %d", n, p.Handle, v.Latest)
 		return v, nil
@@ -538,7 +540,7 @@ func revisionView(p *domain.Paragraph, revs []domain.Revision, n int, active map
 		n, p.Handle, strings.Join(v.Reasons, "; "), p.Handle, n)
 }
 
-// paragraphView applies Displayable to a paragraph and its revisions:
+// paragraphView applies showable to a paragraph and its revisions:
 // the current revision when it is verified, else the last verified one
 // (lastVerified) with a note, else nothing but the reasons. active holds
 // the handles of the paragraph's active facts.
@@ -558,7 +560,7 @@ func paragraphView(p *domain.Paragraph, revs []domain.Revision, active map[strin
 			return nil, err
 		}
 	}
-	if Displayable(p, rev) {
+	if rev != nil && showable(p, rev, active) {
 		v.Sentences = rev.Sentences
 		v.Text = RenderParagraph(rev.Sentences)
 		return v, nil
