@@ -30,7 +30,7 @@ func (f *Factory) completionService(c *cobra.Command) (*service.Service, error) 
 func completeHandles(f *Factory, kind string) cobra.CompletionFunc {
 	return func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		const none = cobra.ShellCompDirectiveNoFileComp
-		if len(args) > 0 && c.Flags().NArg() > 0 && !strings.HasPrefix(c.Use, "search") {
+		if len(args) > 0 { // only the first argument is a handle
 			return nil, none
 		}
 		if _, err := f.completionService(c); err != nil {
