@@ -162,7 +162,7 @@ func walk(c *cobra.Command, fn func(*cobra.Command)) {
 var modelCommands = map[string]bool{
 	"opus facts extract": true, "opus para generate": true, "opus para edit": true,
 	"opus jobs retry": true, "opus jobs wait": true, "opus eval": true, "opus models": true,
-	"opus serve": true, "opus worker": true, "opus para revert": true,
+	"opus serve": true, "opus worker": true, "opus para revert": true, "opus build": true,
 }
 
 // The shape every command must have: examples in its help, model flags

@@ -18,11 +18,12 @@ import (
 func newCmdPara(f *Factory) *cobra.Command {
 	c := &cobra.Command{
 		Use:     "para",
-		Short:   "Generate, show, edit and trace verified paragraphs",
+		Short:   "Generate, show, edit, export and trace verified paragraphs",
 		Example: examples("opus para generate spec.yaml", "opus para show P1", "opus para edit P1", "opus para trace P1"),
 	}
 	c.AddCommand(newCmdParaGenerate(f, nil), newCmdParaShow(f, nil), newCmdParaList(f, nil),
-		newCmdParaTrace(f, nil), newCmdParaEdit(f, nil), newCmdParaHistory(f, nil), newCmdParaDiff(f, nil), newCmdParaRevert(f, nil))
+		newCmdParaTrace(f, nil), newCmdParaEdit(f, nil), newCmdParaHistory(f, nil), newCmdParaDiff(f, nil), newCmdParaRevert(f, nil),
+		newCmdParaExport(f, nil))
 	return groupCommand(c)
 }
 

@@ -106,7 +106,7 @@ may use, and no sentence is shown before a verifier and deterministic guards pas
 	_ = root.RegisterFlagCompletionFunc("profile", completeProfiles(f))
 	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(
-		newCmdDoc(f), newCmdFacts(f), newCmdPara(f), newCmdJobs(f), newCmdRuns(f),
+		newCmdDoc(f), newCmdFacts(f), newCmdPara(f), newCmdBuild(f, nil), newCmdJobs(f), newCmdRuns(f),
 		newCmdProfile(f), newCmdMigrate(f, nil), newCmdEval(f, nil), newCmdConfig(f), newCmdModels(f, nil),
 		newCmdVersion(f, nil), newCmdDocs(f),
 		newCmdUser(f), newCmdToken(f), newCmdServe(f, nil), newCmdWorker(f, nil),

@@ -73,7 +73,7 @@ func TestCompletionOffersHandles(t *testing.T) {
 
 	e.ok("doc", "add", testPDFs+"cermine_test2.pdf")
 	out = e.ok("__complete", "doc", "show", "")
-	assert.Contains(t, out, "D1\tcermine_test2")
+	assert.Contains(t, out, "D1\tPatient Experiences", "a document is described by its title")
 	out = e.ok("__complete", "facts", "extract", "d")
 	assert.Contains(t, out, "D1", "handles complete case-insensitively")
 	out = e.ok("__complete", "facts", "list", "--doc", "")

@@ -36,12 +36,15 @@ type Config struct {
 	RepairRounds int     `mapstructure:"repair_rounds"`
 	// VerbatimWords: a sentence sharing a run of this many words with a
 	// quote it cites is marked verbatim (it needs quotation marks).
-	VerbatimWords int    `mapstructure:"verbatim_words"`
-	Cassette      string `mapstructure:"cassette"`
-	Limits        Limits `mapstructure:"limits"`
-	Jobs          Jobs   `mapstructure:"jobs"`
-	OpenAI        OpenAI `mapstructure:"openai"`
-	Prices        Prices `mapstructure:"prices"`
+	VerbatimWords int `mapstructure:"verbatim_words"`
+	// Citations is the citation style of exports whose spec or manuscript
+	// names none: numeric, author-year or none.
+	Citations string `mapstructure:"citations"`
+	Cassette  string `mapstructure:"cassette"`
+	Limits    Limits `mapstructure:"limits"`
+	Jobs      Jobs   `mapstructure:"jobs"`
+	OpenAI    OpenAI `mapstructure:"openai"`
+	Prices    Prices `mapstructure:"prices"`
 }
 
 // Models are per-agent models; Config.Model is the fallback.
@@ -104,6 +107,7 @@ func Default() Config {
 		Profile:       "default",
 		RepairRounds:  2,
 		VerbatimWords: 8,
+		Citations:     "author-year",
 		Limits:        Limits{UploadMB: 50, Pages: 2000},
 		Jobs:          Jobs{MaxAttempts: 3, Workers: 2, Backoff: time.Second, Timeout: 30 * time.Minute},
 		OpenAI: OpenAI{
@@ -258,6 +262,8 @@ func (l *Loaded) validate() error {
 		return bad("repair_rounds", "must not be negative")
 	case c.VerbatimWords < 2:
 		return bad("verbatim_words", "must be at least 2")
+	case c.Citations != "numeric" && c.Citations != "author-year" && c.Citations != "none":
+		return bad("citations", "must be numeric, author-year or none")
 	case c.OpenAI.MaxRetries < 0:
 		return bad("openai.max_retries", "must not be negative (0 = none)")
 	case c.OpenAI.MaxConcurrency <= 0:

@@ -1,5 +1,7 @@
 package domain
 
+import "github.com/opusblocks/opus/internal/biblio"
+
 // Document states.
 const (
 	DocStored     = "stored"
@@ -87,6 +89,11 @@ type Document struct {
 	Error     *string `db:"error" json:"error,omitempty"`
 	BlobPath  string  `db:"blob_path" json:"-"`
 	Bibkey    *string `db:"bibkey" json:"bibkey,omitempty"`
+	// Bib is the bibliographic metadata: read from the PDF, imported from a
+	// reference manager, or edited; its Key and Title are Bibkey's and
+	// Title's. MetaJSON is how it is stored.
+	Bib      biblio.Ref `db:"-" json:"bib"`
+	MetaJSON string     `db:"meta" json:"-"`
 	// TextLayer is "text" (visible text) or "ocr" (only invisible text, as
 	// OCR tools lay under a scan); nil for documents stored before it was kept.
 	TextLayer *string `db:"text_layer" json:"text_layer,omitempty"`

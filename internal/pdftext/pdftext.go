@@ -158,6 +158,12 @@ type Result struct {
 	// else LayerText, mixed documents included.
 	TextLayer string
 	OCRPages  int // pages whose text is their OCR layer
+	// Info is the document information dictionary's non-empty entries
+	// (Title, Author, Subject, Keywords, CreationDate), as PDFium decodes
+	// them; XMP is the last uncompressed XMP packet in the file, or nil.
+	// Both are what the producing software wrote: often wrong or empty.
+	Info map[string]string
+	XMP  []byte
 }
 
 // Pages returns the cleaned text of every page, index 0 = page 1: Extract
@@ -200,7 +206,7 @@ func (e *Extractor) Extract(ctx context.Context, pdf []byte) (res *Result, err e
 		return nil, err
 	}
 	n := len(r.out)
-	res = &Result{Pages: make([]string, n), TextLayer: LayerText}
+	res = &Result{Pages: make([]string, n), TextLayer: LayerText, Info: r.info, XMP: findXMP(pdf)}
 	letters, visiblePages := 0, 0
 	for i, p := range r.out {
 		res.Pages[i] = p.text
@@ -258,6 +264,7 @@ func (e *Extractor) read(ctx context.Context, pdf *[]byte) (*pageRun, error) {
 		h.stop()
 	}()
 
+	info := readInfo(o)
 	n := count.PageCount
 	switch {
 	case n <= 0:
@@ -286,7 +293,7 @@ func (e *Extractor) read(ctx context.Context, pdf *[]byte) (*pageRun, error) {
 		}
 	}
 
-	r := &pageRun{ctx: ctx, pdf: pdf, perInstance: e.pagesPerInstance, out: make([]pageOut, n), failedAt: n}
+	r := &pageRun{ctx: ctx, pdf: pdf, perInstance: e.pagesPerInstance, out: make([]pageOut, n), failedAt: n, info: info}
 	e.readPages(g, o, r, h)
 	o = nil // readPages closed it
 	if r.err != nil && e.leanMissed(g) && ctx.Err() == nil {
@@ -324,6 +331,7 @@ type pageRun struct {
 	mu          sync.Mutex
 	failedAt    int // the lowest page that failed, len(out) if none
 	err         error
+	info        map[string]string
 }
 
 type pageOut struct {

@@ -387,3 +387,36 @@ func TestErrorsAreOneLine(t *testing.T) {
 		assertOneLine(t, err)
 	}
 }
+
+// TestDocumentMetadata reads the information dictionary and the XMP packet
+// of real papers: what the producing software wrote, wrong or not.
+func TestDocumentMetadata(t *testing.T) {
+	res, err := shared.Extract(context.Background(), readTestPDF(t, "sciparse_e4faf2c1.pdf"))
+	require.NoError(t, err)
+	assert.Equal(t, "Comparative physiological and metabolomics analysis of wheat (Triticum aestivum L.) following post-anthesis heat stress", res.Info["Title"])
+	assert.Contains(t, res.Info["Author"], "Kayla Thomason")
+	assert.NotContains(t, res.Info, "Producer", "only what says what the document is")
+
+	res, err = shared.Extract(context.Background(), readTestPDF(t, "cermine_test2.pdf"))
+	require.NoError(t, err)
+	assert.Contains(t, string(res.XMP), "Rehabilitation Research and Practice")
+	assert.True(t, strings.HasPrefix(string(res.XMP), "<x:xmpmeta") && strings.HasSuffix(string(res.XMP), "</x:xmpmeta>"))
+
+	// This one's only packets are its embedded images' (dc:format image/…).
+	res, err = shared.Extract(context.Background(), readTestPDF(t, "cermine_example3.pdf"))
+	require.NoError(t, err)
+	assert.Nil(t, res.XMP)
+}
+
+func TestFindXMP(t *testing.T) {
+	doc := "<x:xmpmeta><dc:format>application/pdf</dc:format><dc:title>Doc</dc:title></x:xmpmeta>"
+	img := "<x:xmpmeta><dc:format>image/jpeg</dc:format></x:xmpmeta>"
+	for _, tc := range []struct{ pdf, want string }{
+		{"%PDF-1.4 no packet", ""},
+		{"%PDF " + doc + " stream " + img, doc}, // the image's packet comes later
+		{"%PDF " + doc + " update <x:xmpmeta>new</x:xmpmeta>", "<x:xmpmeta>new</x:xmpmeta>"}, // newest wins
+		{"%PDF <x:xmpmeta> never closed", ""},
+	} {
+		assert.Equal(t, tc.want, string(findXMP([]byte(tc.pdf))), tc.pdf)
+	}
+}

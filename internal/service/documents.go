@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/opusblocks/opus/internal/biblio"
 	"github.com/opusblocks/opus/internal/blobs"
 	"github.com/opusblocks/opus/internal/domain"
 	"github.com/opusblocks/opus/internal/pdftext"
@@ -23,10 +24,17 @@ type AddResult struct {
 	Existed  bool // the same content was already stored for this owner
 }
 
-// AddDocument stores a PDF, .txt or .md file: blob, page texts, row. Bad
-// input is refused before anything is written; a failure part-way leaves
-// nothing behind.
+// AddDocument stores a PDF, .txt or .md file: blob, page texts, row, and
+// the bibliographic metadata the file carries. Bad input is refused before
+// anything is written; a failure part-way leaves nothing behind.
 func (s *Service) AddDocument(ctx context.Context, a Actor, path string) (*AddResult, error) {
+	return s.AddDocumentWithBib(ctx, a, path, nil)
+}
+
+// AddDocumentWithBib is AddDocument with the document's metadata taken
+// from a reference manager's record (see Bib.choose); a file stored
+// already gets the record's metadata.
+func (s *Service) AddDocumentWithBib(ctx context.Context, a Actor, path string, bib *Bib) (*AddResult, error) {
 	name := filepath.Base(path)
 	st, err := os.Stat(path)
 	if err != nil {
@@ -48,7 +56,7 @@ func (s *Service) AddDocument(ctx context.Context, a Actor, path string) (*AddRe
 	if err != nil {
 		return nil, domain.Errorf(domain.Invalid, "%s: cannot read: %v", path, err)
 	}
-	return s.addBytes(ctx, a, name, data)
+	return s.addBytes(ctx, a, name, data, bib)
 }
 
 // AddUpload stores a file received as a stream (an HTTP upload) under its
@@ -69,33 +77,56 @@ func (s *Service) AddUpload(ctx context.Context, a Actor, filename string, r io.
 	if len(data) == 0 {
 		return nil, domain.Errorf(domain.Invalid, "%s is empty", name)
 	}
-	return s.addBytes(ctx, a, name, data)
+	return s.addBytes(ctx, a, name, data, nil)
 }
 
 // AddPages stores a text document given page by page (form feeds separate
 // pages in its blob), e.g. the inline documents of an evaluation suite.
 func (s *Service) AddPages(ctx context.Context, a Actor, title string, pages []string) (*AddResult, error) {
-	return s.addBytes(ctx, a, title+".txt", []byte(strings.Join(pages, "\f")))
+	return s.addBytes(ctx, a, title+".txt", []byte(strings.Join(pages, "\f")), nil)
 }
 
 // addBytes stores a file's content: blob, page texts, row.
-func (s *Service) addBytes(ctx context.Context, a Actor, name string, data []byte) (*AddResult, error) {
+func (s *Service) addBytes(ctx context.Context, a Actor, name string, data []byte, bib *Bib) (*AddResult, error) {
 	path := name
 	s.sweepOnce.Do(func() { s.sweepBlobs(ctx) })
 	sum := blobs.Sum(data)
 	tn := s.db.Tenant(a.OwnerID)
 	if d, err := tn.DocumentBySHA(ctx, sum); err == nil {
+		if bib == nil {
+			return &AddResult{Document: d, Existed: true}, nil
+		}
+		pages, err := tn.DocumentPages(ctx, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		rec, err := bib.choose(name, pages)
+		if err != nil {
+			return nil, err
+		}
+		d.Bib = biblio.Merge(d.Bib, rec)
+		if err := s.storeMeta(ctx, tn, d); err != nil {
+			return nil, err
+		}
 		return &AddResult{Document: d, Existed: true}, nil
 	} else if domain.ErrorCode(err) != domain.NotFound {
 		return nil, err
 	}
 
-	mediaType, pages, layer, err := s.pageTexts(ctx, name, data)
+	ft, err := s.pageTexts(ctx, name, data)
 	if err != nil {
 		return nil, err
 	}
-	if len(pages) > s.cfg.MaxPages {
-		return nil, domain.Errorf(domain.Invalid, "%s has %d pages; the limit is %d (raise limits.pages in the config)", path, len(pages), s.cfg.MaxPages)
+	if len(ft.pages) > s.cfg.MaxPages {
+		return nil, domain.Errorf(domain.Invalid, "%s has %d pages; the limit is %d (raise limits.pages in the config)", path, len(ft.pages), s.cfg.MaxPages)
+	}
+	meta := fileMeta(ft)
+	if bib != nil {
+		rec, err := bib.choose(name, ft.pages)
+		if err != nil {
+			return nil, err
+		}
+		meta = biblio.Merge(meta, rec)
 	}
 	// Blob and row are written so that a crash at any point leaves either
 	// both or nothing the next sweep does not remove (see package blobs).
@@ -106,19 +137,22 @@ func (s *Service) addBytes(ctx context.Context, a Actor, name string, data []byt
 	defer staged.Close()
 	crashPoint("staged")
 	d := &domain.Document{
-		Title: titleOf(name), Filename: name, MediaType: mediaType, SHA256: sum, Bytes: int64(len(data)),
-		State: domain.DocTextReady, BlobPath: staged.Rel(), TextLayer: &layer,
+		Filename: name, MediaType: ft.mediaType, SHA256: sum, Bytes: int64(len(data)),
+		State: domain.DocTextReady, BlobPath: staged.Rel(), TextLayer: &ft.layer, Bib: meta,
 	}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.Tenant(a.OwnerID).CreateDocument(ctx, d, pages); err != nil {
-			return err
-		}
-		crashPoint("inserted")
-		if err := staged.Publish(); err != nil {
-			return domain.Wrap(err, domain.Unavailable, "cannot store %s: %v", path, err)
-		}
-		crashPoint("published")
-		return nil
+	d.Title = displayTitle(d)
+	err = s.withFreeKey(ctx, tn, d, func() error {
+		return s.db.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.Tenant(a.OwnerID).CreateDocument(ctx, d, ft.pages); err != nil {
+				return err
+			}
+			crashPoint("inserted")
+			if err := staged.Publish(); err != nil {
+				return domain.Wrap(err, domain.Unavailable, "cannot store %s: %v", path, err)
+			}
+			crashPoint("published")
+			return nil
+		})
 	})
 	if err != nil {
 		created := staged.Created()
@@ -147,37 +181,46 @@ func (s *Service) sweepBlobs(ctx context.Context) {
 	}
 }
 
-// pageTexts reads the pages of a file by its kind, and says where their
-// text came from: pdftext.LayerOCR for a PDF whose only text is an OCR
-// layer, else pdftext.LayerText.
-func (s *Service) pageTexts(ctx context.Context, name string, data []byte) (string, []string, string, error) {
+// fileText is what reading a file gives: its kind, its pages, where their
+// text came from (pdftext.LayerOCR for a PDF whose only text is an OCR
+// layer, else pdftext.LayerText) and, for a PDF, the metadata it carries.
+type fileText struct {
+	mediaType string
+	pages     []string
+	layer     string
+	info      map[string]string
+	xmp       []byte
+}
+
+// pageTexts reads the pages of a file by its kind.
+func (s *Service) pageTexts(ctx context.Context, name string, data []byte) (*fileText, error) {
 	ext := strings.ToLower(filepath.Ext(name))
 	isPDF := bytes.HasPrefix(data, []byte("%PDF-"))
 	switch {
 	case ext == ".pdf" || isPDF:
 		ex, err := s.extractor(ctx)
 		if err != nil {
-			return "", nil, "", domain.Wrap(err, domain.Internal, "PDF engine failed to start: %v", err)
+			return nil, domain.Wrap(err, domain.Internal, "PDF engine failed to start: %v", err)
 		}
 		res, err := ex.Extract(ctx, data)
 		if err != nil {
 			switch {
 			case errors.Is(err, pdftext.ErrEncrypted), errors.Is(err, pdftext.ErrNoText), errors.Is(err, pdftext.ErrNoPages),
 				errors.Is(err, pdftext.ErrCorrupt), errors.Is(err, pdftext.ErrTooManyPages):
-				return "", nil, "", domain.Wrap(err, domain.Invalid, "%s: %s", name, err.Error())
+				return nil, domain.Wrap(err, domain.Invalid, "%s: %s", name, err.Error())
 			case errors.Is(err, context.Canceled):
-				return "", nil, "", domain.Wrap(err, domain.Cancelled, "cancelled")
+				return nil, domain.Wrap(err, domain.Cancelled, "cancelled")
 			}
-			return "", nil, "", domain.Wrap(err, domain.Invalid, "%s: cannot read PDF: %v", name, err)
+			return nil, domain.Wrap(err, domain.Invalid, "%s: cannot read PDF: %v", name, err)
 		}
-		return "application/pdf", res.Pages, res.TextLayer, nil
+		return &fileText{mediaType: "application/pdf", pages: res.Pages, layer: res.TextLayer, info: res.Info, xmp: res.XMP}, nil
 	case ext == ".txt" || ext == ".md" || ext == ".markdown":
 		if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
-			return "", nil, "", domain.Errorf(domain.Invalid, "%s is not UTF-8 text; convert it to UTF-8 first", name)
+			return nil, domain.Errorf(domain.Invalid, "%s is not UTF-8 text; convert it to UTF-8 first", name)
 		}
 		text := strings.ReplaceAll(string(data), "\r\n", "\n")
 		if strings.TrimSpace(text) == "" {
-			return "", nil, "", domain.Errorf(domain.Invalid, "%s has no text", name)
+			return nil, domain.Errorf(domain.Invalid, "%s has no text", name)
 		}
 		// A form feed separates pages, as pdftotext writes them; empty pages
 		// are kept so page numbers stay those of the source (a page over
@@ -193,7 +236,7 @@ func (s *Service) pageTexts(ctx context.Context, name string, data []byte) (stri
 			}
 			pages = append(pages, splitPage(p, MaxTextPageBytes)...)
 			if len(pages) > s.cfg.MaxPages {
-				return "", nil, "", domain.Errorf(domain.Invalid, "%s has more than %d pages (text is paged at form feeds and every %d KB at most); raise limits.pages in the config",
+				return nil, domain.Errorf(domain.Invalid, "%s has more than %d pages (text is paged at form feeds and every %d KB at most); raise limits.pages in the config",
 					name, s.cfg.MaxPages, MaxTextPageBytes>>10)
 			}
 		}
@@ -201,9 +244,9 @@ func (s *Service) pageTexts(ctx context.Context, name string, data []byte) (stri
 		if ext != ".txt" {
 			mt = "text/markdown"
 		}
-		return mt, pages, pdftext.LayerText, nil
+		return &fileText{mediaType: mt, pages: pages, layer: pdftext.LayerText}, nil
 	}
-	return "", nil, "", domain.Errorf(domain.Invalid, "%s is not a PDF, .txt or .md file; opus reads only those", name)
+	return nil, domain.Errorf(domain.Invalid, "%s is not a PDF, .txt or .md file; opus reads only those", name)
 }
 
 // MaxTextPageBytes bounds a page of a .txt or .md file; a longer page
@@ -262,6 +305,15 @@ func (s *Service) dropBlobIfUnused(ctx context.Context, rel string) {
 
 func titleOf(filename string) string {
 	return strings.TrimSuffix(filename, filepath.Ext(filename))
+}
+
+// displayTitle is the title lists show: the metadata's, else the file's
+// name.
+func displayTitle(d *domain.Document) string {
+	if t := strings.TrimSpace(d.Bib.Title); t != "" {
+		return t
+	}
+	return titleOf(d.Filename)
 }
 
 func mb(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/(1<<20)) }

@@ -2,13 +2,45 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 
+	"github.com/opusblocks/opus/internal/biblio"
 	"github.com/opusblocks/opus/internal/domain"
 )
 
-const docColumns = `id, seq, title, filename, media_type, sha256, bytes, page_count, state, error, blob_path, bibkey, text_layer, created_at, updated_at`
+const docColumns = `id, seq, title, filename, media_type, sha256, bytes, page_count, state, error, blob_path, bibkey, text_layer, meta, created_at, updated_at`
 
-func withDocHandle(d *domain.Document) { d.Handle = domain.Handle(domain.DocPrefix, d.Seq) }
+// withDocHandle completes a document read from its row: its handle and its
+// metadata, decoded. Metadata that no longer decodes (it is always written
+// by encodeMeta) is shown as none rather than failing every list.
+func withDocHandle(d *domain.Document) {
+	d.Handle = domain.Handle(domain.DocPrefix, d.Seq)
+	d.Bib = biblio.Ref{}
+	_ = json.Unmarshal([]byte(d.MetaJSON), &d.Bib)
+	d.Bib.Key = ""
+	if d.Bibkey != nil {
+		d.Bib.Key = *d.Bibkey
+	}
+}
+
+// encodeMeta sets the columns that mirror d.Bib: the key and the stored
+// JSON. The display title stays the caller's (the file name when the
+// metadata has none).
+func encodeMeta(d *domain.Document) error {
+	d.Bibkey = nil
+	if d.Bib.Key != "" {
+		k := d.Bib.Key
+		d.Bibkey = &k
+	}
+	b, err := json.Marshal(d.Bib)
+	if err != nil {
+		return fmt.Errorf("store: encode metadata: %w", err)
+	}
+	d.MetaJSON = string(b)
+	return nil
+}
 
 // CreateDocument stores a document and its page texts; d.ID, Seq, Handle and
 // timestamps are filled in.
@@ -19,10 +51,16 @@ func (t *Tenant) CreateDocument(ctx context.Context, d *domain.Document, pages [
 	}
 	now := domain.Now()
 	d.ID, d.Seq, d.CreatedAt, d.UpdatedAt, d.PageCount = NewID(), seq, now, now, len(pages)
-	withDocHandle(d)
-	_, err = t.exec(ctx, `INSERT INTO documents (id, owner_id, seq, title, filename, media_type, sha256, bytes, page_count, state, error, blob_path, bibkey, text_layer, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		d.ID, t.owner, d.Seq, d.Title, d.Filename, d.MediaType, d.SHA256, d.Bytes, d.PageCount, d.State, d.Error, d.BlobPath, d.Bibkey, d.TextLayer, d.CreatedAt, d.UpdatedAt)
+	d.Handle = domain.Handle(domain.DocPrefix, d.Seq)
+	if err := encodeMeta(d); err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, `INSERT INTO documents (id, owner_id, seq, title, filename, media_type, sha256, bytes, page_count, state, error, blob_path, bibkey, text_layer, meta, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, t.owner, d.Seq, d.Title, d.Filename, d.MediaType, d.SHA256, d.Bytes, d.PageCount, d.State, d.Error, d.BlobPath, d.Bibkey, d.TextLayer, d.MetaJSON, d.CreatedAt, d.UpdatedAt)
+	if isUniqueViolation(err) && d.Bibkey != nil {
+		return keyTaken(*d.Bibkey)
+	}
 	if err != nil {
 		return err
 	}
@@ -91,6 +129,36 @@ func (t *Tenant) DocumentPages(ctx context.Context, docID string) ([]string, err
 	err := t.selectAll(ctx, &pages, `SELECT p.text FROM document_pages p JOIN documents d ON d.id = p.document_id
 		WHERE d.owner_id = ? AND d.id = ? ORDER BY p.page_no`, t.owner, docID)
 	return pages, err
+}
+
+// SetDocumentMeta stores a document's metadata and display title. A
+// citation key another of the owner's documents has is a Conflict.
+func (t *Tenant) SetDocumentMeta(ctx context.Context, d *domain.Document) error {
+	if err := encodeMeta(d); err != nil {
+		return err
+	}
+	d.UpdatedAt = domain.Now()
+	_, err := t.exec(ctx, `UPDATE documents SET title = ?, bibkey = ?, meta = ?, updated_at = ? WHERE owner_id = ? AND id = ?`,
+		d.Title, d.Bibkey, d.MetaJSON, d.UpdatedAt, t.owner, d.ID)
+	if isUniqueViolation(err) && d.Bibkey != nil {
+		return keyTaken(*d.Bibkey)
+	}
+	return err
+}
+
+// ErrKeyTaken is the cause of the Conflict a citation key that another of
+// the owner's documents has gets.
+var ErrKeyTaken = errors.New("citation key taken")
+
+func keyTaken(key string) error {
+	return domain.Wrap(ErrKeyTaken, domain.Conflict, "citation key %q is another document's; choose another with --key", key)
+}
+
+// BibKeys returns the citation keys of the owner's documents.
+func (t *Tenant) BibKeys(ctx context.Context) ([]string, error) {
+	var keys []string
+	err := t.selectAll(ctx, &keys, `SELECT bibkey FROM documents WHERE owner_id = ? AND bibkey IS NOT NULL ORDER BY bibkey`, t.owner)
+	return keys, err
 }
 
 // SetDocumentState moves a document to state, recording errText for failures.

@@ -67,6 +67,21 @@ func (t *Tenant) ParagraphByID(ctx context.Context, id string) (*domain.Paragrap
 	return &p, nil
 }
 
+// ParagraphBySpecHash returns the owner's newest paragraph written from a
+// spec with that hash, or a NotFound error.
+func (t *Tenant) ParagraphBySpecHash(ctx context.Context, hash string) (*domain.Paragraph, error) {
+	var p domain.Paragraph
+	err := t.get(ctx, &p, `SELECT `+paraColumns+` FROM paragraphs WHERE owner_id = ? AND spec_hash = ? ORDER BY seq DESC LIMIT 1`, t.owner, hash)
+	if isNoRows(err) {
+		return nil, domain.Errorf(domain.NotFound, "no paragraph has that spec")
+	}
+	if err != nil {
+		return nil, err
+	}
+	withParaHandle(&p)
+	return &p, nil
+}
+
 // Paragraphs lists the owner's paragraphs.
 func (t *Tenant) Paragraphs(ctx context.Context) ([]domain.Paragraph, error) {
 	var out []domain.Paragraph

@@ -205,7 +205,7 @@ func TestUpgradeFromVersionOne(t *testing.T) {
 	defer db.Close()
 	var versions []int
 	require.NoError(t, db.X.Select(&versions, `SELECT version FROM schema_migrations ORDER BY version`))
-	assert.Equal(t, []int{1, 2, 3, 4, 5, 6, 7}, versions)
+	assert.Equal(t, []int{1, 2, 3, 4, 5, 6, 7, 8}, versions)
 	_, err = db.X.Exec(`SELECT price_version FROM runs`)
 	assert.NoError(t, err)
 	_, err = db.X.Exec(`SELECT text_layer FROM documents`)
