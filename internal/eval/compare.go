@@ -163,6 +163,7 @@ func figures(split string, v VerifyMetrics, g GenerateMetrics, e ExtractMetrics)
 		value{metric: "extract.n", x: float64(e.N)},
 		value{metric: "extract.probe_recall", x: e.ProbeRecall, k: e.Found, n: e.Expected, better: "higher"},
 		value{metric: "extract.facts_kept", x: float64(e.FactsKept)},
+		value{metric: "extract.junk_facts", x: float64(e.JunkFacts), better: "lower"},
 	)
 	return out
 }

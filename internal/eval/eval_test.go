@@ -1,7 +1,9 @@
 package eval_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -178,6 +180,100 @@ func TestGateFailsBelowBaseline(t *testing.T) {
 	assert.Contains(t, strings.Join(worse.Gate.Reasons, ";"), "verify.accuracy")
 	good.ApplyGate(base)
 	assert.True(t, good.Gate.Passed, good.Gate.Reasons)
+}
+
+// A probe is matched against what the librarian kept, not against the
+// suite's own facts, which quote the very passages probes name: here the
+// only sentence with the probe's words is a caption, which no librarian
+// should keep.
+func TestProbesMatchOnlyWhatTheLibrarianKept(t *testing.T) {
+	suite := `name: caption-only
+documents:
+  - id: D1
+    pages:
+      - "Figure 1. Blood pressure fell by 12 mmHg in the treated arm of the trial.\nThe trial enrolled adults with high blood pressure at three clinics."
+facts:
+  - {id: F1, doc: D1, page: 1, text: "Blood pressure fell by 12 mmHg in the treated arm.",
+     quote: "Blood pressure fell by 12 mmHg in the treated arm of the trial."}
+extract:
+  - {doc: D1, expect: ["12 mmHg", "three clinics"]}
+`
+	r := run(t, offline.New(), writeSuite(t, "caption.yaml", suite))
+	require.Len(t, r.Extract.BySuite, 1)
+	se := r.Extract.BySuite[0]
+	assert.Equal(t, 1, se.Found)
+	assert.Equal(t, []string{"12 mmHg"}, se.Missed)
+	assert.Equal(t, 0.5, r.Extract.ProbeRecall)
+	assert.Zero(t, r.Extract.JunkFacts)
+}
+
+// A probe's string that is on no page of its document is a broken suite.
+func TestProbeNotInTheDocumentIsABrokenSuite(t *testing.T) {
+	body := strings.Replace(trialSuite, `expect: ["120 adult patients", "38%"]`, `expect: ["120 adult patients", "48%"]`, 1)
+	suites, err := eval.Load([]string{writeSuite(t, "trial.yaml", body)})
+	require.NoError(t, err)
+	_, err = eval.Run(context.Background(), suites, config(offline.New()))
+	var se *eval.SuiteError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "extract[0]", se.Item)
+	assert.Contains(t, se.Problem, `"48%" is on no page of D1`)
+}
+
+// junkMan's librarian also proposes the reference list's first entry.
+type junkMan struct{ llm.Provider }
+
+func (j junkMan) Name() string { return "offline" }
+func (j junkMan) Complete(ctx context.Context, req llm.Request) (llm.Response, error) {
+	resp, err := j.Provider.Complete(ctx, req)
+	if err != nil || req.Agent != contract.Librarian {
+		return resp, err
+	}
+	in := req.Input.(contract.LibrarianInput)
+	out := offline.Librarian(in)
+	for _, p := range in.Pages {
+		if i := strings.Index(p.Text, "1. Dozer"); i >= 0 {
+			q := "Dozer A, Napper B. Sleep in nurses on night shifts."
+			out.Facts = append(out.Facts, contract.ExtractedFact{Text: q, Quote: q, Page: p.No, Kind: "finding"})
+		}
+	}
+	resp.Output, err = json.Marshal(out)
+	return resp, err
+}
+
+// Junk facts are counted per suite and split, and with a baseline of none
+// one junk fact on the test split fails the gate.
+func TestJunkFactsAreCountedAndGated(t *testing.T) {
+	suite := `name: naps
+documents:
+  - id: D1
+    pages:
+      - "Naps on night shifts lengthened the sleep of nurses by forty minutes a night.\nReferences\n1. Dozer A, Napper B. Sleep in nurses on night shifts. J Rest. 2029;4:12-19."
+extract:
+  - {doc: D1, expect: ["forty minutes"]}
+`
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "test"), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "test", "naps.yaml"), []byte(suite), 0o600))
+	good := run(t, offline.New(), dir)
+	assert.Zero(t, good.Splits["test"].Extract.JunkFacts)
+	basePath := filepath.Join(t.TempDir(), "baseline.json")
+	base, err := eval.LoadBaseline(basePath)
+	require.NoError(t, err)
+	require.NoError(t, good.UpdateBaseline(base, basePath))
+	assert.Zero(t, base.Entries[good.Key()]["test.extract.junk_facts"])
+
+	bad := run(t, junkMan{offline.New()}, dir)
+	ex := bad.Splits["test"].Extract
+	assert.Equal(t, 1, ex.JunkFacts)
+	assert.Equal(t, map[string]int{eval.JunkReference: 1}, ex.Junk)
+	require.Len(t, ex.BySuite, 1)
+	assert.Equal(t, 1, ex.BySuite[0].JunkFacts)
+	bad.ApplyGate(base)
+	assert.False(t, bad.Gate.Passed)
+	assert.Contains(t, strings.Join(bad.Gate.Reasons, ";"), "test.extract.junk_facts is 1.0000, worse than its baseline 0.0000")
+	var out bytes.Buffer
+	bad.PrintTable(&out)
+	assert.Contains(t, out.String(), "1 junk (reference 1)")
 }
 
 func failedIDs(r *eval.Report) string {

@@ -130,7 +130,9 @@ type GenerateMetrics struct {
 	Outcomes []Failure `json:"not_verified"`
 }
 
-// ExtractMetrics measure the librarian on recall probes.
+// ExtractMetrics measure the librarian on recall probes. A probe's
+// document is extracted apart from the suite's own facts, so only what the
+// librarian kept can match.
 type ExtractMetrics struct {
 	N             int            `json:"n"`
 	Expected      int            `json:"expected"` // expect strings over all probes
@@ -138,6 +140,27 @@ type ExtractMetrics struct {
 	ProbeRecall   float64        `json:"probe_recall"`
 	FactsKept     int            `json:"facts_kept"`
 	FactsRejected map[string]int `json:"facts_rejected"`
+	// JunkFacts counts the kept facts that are a reference-list entry, a
+	// heading or a caption rather than a claim (junk.go); Junk divides
+	// them by kind (JunkKinds).
+	JunkFacts int            `json:"junk_facts"`
+	Junk      map[string]int `json:"junk"`
+	// BySuite has each suite's figures, in split and suite order.
+	BySuite []SuiteExtract `json:"by_suite"`
+}
+
+// SuiteExtract is one suite's extraction figures: its probes' strings, the
+// ones not found, and the facts kept from its documents.
+type SuiteExtract struct {
+	Suite     string         `json:"suite"`
+	Split     string         `json:"split,omitempty"`
+	N         int            `json:"n"`
+	Expected  int            `json:"expected"`
+	Found     int            `json:"found"`
+	Missed    []string       `json:"missed"`
+	FactsKept int            `json:"facts_kept"`
+	JunkFacts int            `json:"junk_facts"`
+	Junk      map[string]int `json:"junk"`
 }
 
 // GateResult says whether the run may pass CI, and why not.
@@ -190,7 +213,9 @@ func newVerifyMetrics() VerifyMetrics {
 
 func newGenerateMetrics() GenerateMetrics { return GenerateMetrics{Outcomes: []Failure{}} }
 
-func newExtractMetrics() ExtractMetrics { return ExtractMetrics{FactsRejected: map[string]int{}} }
+func newExtractMetrics() ExtractMetrics {
+	return ExtractMetrics{FactsRejected: map[string]int{}, Junk: map[string]int{}, BySuite: []SuiteExtract{}}
+}
 
 // split returns the figures of s's split, or nil for a suite outside one.
 func (r *Report) split(s *Suite) *SplitReport {
@@ -280,20 +305,46 @@ func (g *GenerateMetrics) add(s *Suite, id, outcome, reason string, violations i
 	}
 }
 
-func (r *Report) addExtract(s *Suite, expected, found, kept int, rejected map[string]int) {
-	r.Extract.add(expected, found, kept, rejected)
+// addExtract counts one probe; first says it is the first probe of its
+// document, whose kept, rejected and junk facts count once.
+func (r *Report) addExtract(s *Suite, res probeResult, first bool) {
+	r.Extract.add(s, res, first)
 	if sp := r.split(s); sp != nil {
-		sp.Extract.add(expected, found, kept, rejected)
+		sp.Extract.add(s, res, first)
 	}
 }
 
-func (e *ExtractMetrics) add(expected, found, kept int, rejected map[string]int) {
+func (e *ExtractMetrics) add(s *Suite, res probeResult, first bool) {
+	var se *SuiteExtract
+	for i := range e.BySuite {
+		if e.BySuite[i].Suite == s.Name && e.BySuite[i].Split == s.Split {
+			se = &e.BySuite[i]
+		}
+	}
+	if se == nil {
+		e.BySuite = append(e.BySuite, SuiteExtract{Suite: s.Name, Split: s.Split, Missed: []string{}, Junk: map[string]int{}})
+		se = &e.BySuite[len(e.BySuite)-1]
+	}
 	e.N++
-	e.Expected += expected
-	e.Found += found
-	e.FactsKept += kept
-	for k, n := range rejected {
+	se.N++
+	e.Expected += res.expected
+	se.Expected += res.expected
+	e.Found += res.found
+	se.Found += res.found
+	se.Missed = append(se.Missed, res.missed...)
+	if !first {
+		return
+	}
+	e.FactsKept += res.kept
+	se.FactsKept += res.kept
+	for k, n := range res.rejected {
 		e.FactsRejected[k] += n
+	}
+	for k, n := range res.junk {
+		e.Junk[k] += n
+		e.JunkFacts += n
+		se.Junk[k] += n
+		se.JunkFacts += n
 	}
 }
 
@@ -352,7 +403,16 @@ func (g *GenerateMetrics) finish() {
 	})
 }
 
-func (e *ExtractMetrics) finish() { e.ProbeRecall = ratio(e.Found, e.Expected) }
+func (e *ExtractMetrics) finish() {
+	e.ProbeRecall = ratio(e.Found, e.Expected)
+	sort.Slice(e.BySuite, func(i, j int) bool {
+		a, b := e.BySuite[i], e.BySuite[j]
+		if a.Split != b.Split {
+			return splitRank(a.Split) < splitRank(b.Split)
+		}
+		return a.Suite < b.Suite
+	})
+}
 
 func ratio(a, b int) float64 {
 	if b == 0 {
@@ -388,6 +448,9 @@ func (r *Report) baselined() []metric {
 		{prefix + "verify.false_reject_rate", v.FalseRejectRate, false},
 		{prefix + "generate.verified_rate", ratio(g.Verified, g.N), true},
 		{prefix + "extract.probe_recall", e.ProbeRecall, true},
+		// A count: with a baseline of 0 (the offline librarian's on the
+		// golden test split) one junk fact fails the gate.
+		{prefix + "extract.junk_facts", float64(e.JunkFacts), false},
 	}
 }
 

@@ -95,7 +95,7 @@ func TestGateJudgesTheTestSplitAgainstTheBaseline(t *testing.T) {
 	base, err = eval.LoadBaseline(basePath)
 	require.NoError(t, err)
 	entry := base.Entries[good.Key()]
-	assert.Equal(t, []string{"test.extract.probe_recall", "test.generate.verified_rate", "test.verify.accuracy", "test.verify.false_reject_rate"},
+	assert.Equal(t, []string{"test.extract.junk_facts", "test.extract.probe_recall", "test.generate.verified_rate", "test.verify.accuracy", "test.verify.false_reject_rate"},
 		sortedKeys(entry), "the baseline holds the test split's figures")
 
 	good.ApplyGate(base)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -42,6 +43,9 @@ type loaded struct {
 	actor service.Actor
 	docs  map[string]string      // suite doc id -> handle
 	facts map[string]domain.Fact // suite fact id -> stored fact
+	// extractors are the profiles documents were extracted in for the
+	// probes (extractDocument).
+	extractors []service.Actor
 }
 
 // Run evaluates suites in a fresh temporary database, never the user's.
@@ -121,24 +125,31 @@ func Run(ctx context.Context, suites []*Suite, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	// Extraction probes run one after another: they share documents.
-	for _, l := range ls {
+	for n, l := range ls {
+		extracted := map[string]*extraction{}
 		for i, p := range l.suite.Extract {
-			found, kept, rejected, err := extractProbe(ctx, svc, l, p)
-			if err != nil {
-				return nil, fmt.Errorf("suite %s, extract[%d]: %w", l.suite.Path, i, err)
+			ex := extracted[p.Doc]
+			first := ex == nil
+			if first {
+				if ex, err = extractDocument(ctx, svc, l, p.Doc, n); err != nil {
+					return nil, fmt.Errorf("suite %s, extract[%d]: %w", l.suite.Path, i, err)
+				}
+				extracted[p.Doc] = ex
 			}
-			r.addExtract(l.suite, len(p.Expect), found, kept, rejected)
+			r.addExtract(l.suite, ex.probe(p), first)
 			tick()
 		}
 	}
 	for _, l := range ls {
-		stats, err := svc.RunStats(ctx, l.actor)
-		if err != nil {
-			return nil, err
-		}
-		for _, st := range stats {
-			r.Tokens += st.TokensIn + st.TokensOut
-			r.CostUSD += st.CostUSD
+		for _, a := range append([]service.Actor{l.actor}, l.extractors...) {
+			stats, err := svc.RunStats(ctx, a)
+			if err != nil {
+				return nil, err
+			}
+			for _, st := range stats {
+				r.Tokens += st.TokensIn + st.TokensOut
+				r.CostUSD += st.CostUSD
+			}
 		}
 	}
 	r.Tokens += r.verifyTokens
@@ -159,20 +170,7 @@ func load(ctx context.Context, svc *service.Service, s *Suite, i int) (*loaded, 
 		return &SuiteError{Path: s.Path, Item: item, Problem: domain.ErrorMessage(err)}
 	}
 	for _, d := range s.Documents {
-		var res *service.AddResult
-		if d.PDF != "" {
-			path := d.PDF
-			if !filepath.IsAbs(path) {
-				path = filepath.Join(filepath.Dir(s.Path), path)
-			}
-			res, err = svc.AddDocument(ctx, l.actor, path)
-		} else {
-			title := d.Title
-			if title == "" {
-				title = d.ID
-			}
-			res, err = svc.AddPages(ctx, l.actor, title, d.Pages)
-		}
+		res, err := addDocument(ctx, svc, l.actor, s, d)
 		if err != nil {
 			return nil, bad(d.ID, err)
 		}
@@ -190,7 +188,63 @@ func load(ctx context.Context, svc *service.Service, s *Suite, i int) (*loaded, 
 		}
 		l.facts[f.ID] = *stored
 	}
-	return l, nil
+	return l, checkProbes(ctx, svc, l)
+}
+
+// addDocument adds a suite's document, a PDF (its path relative to the
+// suite file) or inline pages, for actor.
+func addDocument(ctx context.Context, svc *service.Service, actor service.Actor, s *Suite, d Document) (*service.AddResult, error) {
+	if d.PDF != "" {
+		path := d.PDF
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(filepath.Dir(s.Path), path)
+		}
+		return svc.AddDocument(ctx, actor, path)
+	}
+	title := d.Title
+	if title == "" {
+		title = d.ID
+	}
+	return svc.AddPages(ctx, actor, title, d.Pages)
+}
+
+// documentPages returns the page texts of a document as it was extracted.
+func documentPages(ctx context.Context, svc *service.Service, actor service.Actor, handle string) ([]string, error) {
+	var pages []string
+	for p, n := 1, 1; p <= n; p++ {
+		pg, err := svc.DocumentPage(ctx, actor, handle, p)
+		if err != nil {
+			return nil, err
+		}
+		n = pg.Pages
+		pages = append(pages, pg.Text)
+	}
+	return pages, nil
+}
+
+// checkProbes fails on an expected string that is on no page of its
+// document (compared as probes are, by letters and digits): no librarian
+// could find it.
+func checkProbes(ctx context.Context, svc *service.Service, l *loaded) error {
+	folded := map[string][]string{}
+	for i, p := range l.suite.Extract {
+		if folded[p.Doc] == nil {
+			pages, err := documentPages(ctx, svc, l.actor, l.docs[p.Doc])
+			if err != nil {
+				return err
+			}
+			for _, pg := range pages {
+				folded[p.Doc] = append(folded[p.Doc], textnorm.Fold(pg))
+			}
+		}
+		for _, want := range p.Expect {
+			w := textnorm.Fold(want)
+			if w == "" || !slices.ContainsFunc(folded[p.Doc], func(pg string) bool { return strings.Contains(pg, w) }) {
+				return &SuiteError{Path: l.suite.Path, Item: fmt.Sprintf("extract[%d]", i), Problem: fmt.Sprintf("%q is on no page of %s", want, p.Doc)}
+			}
+		}
+	}
+	return nil
 }
 
 // verifyItem judges one sentence through the same path paragraphs use.
@@ -283,58 +337,107 @@ func generateItem(ctx context.Context, svc *service.Service, l *loaded, gi Gener
 	return outcome, strings.Join(view.Reasons, "; "), violations, nil
 }
 
-// extractProbe runs extraction on a document and counts the expected strings
-// found in the facts it kept.
-func extractProbe(ctx context.Context, svc *service.Service, l *loaded, p Probe) (found, kept int, rejected map[string]int, err error) {
-	doc := l.docs[p.Doc]
-	before, err := svc.Facts(ctx, l.actor, service.FactFilter{Doc: doc})
-	if err != nil {
-		return 0, 0, nil, err
+// extraction is one document extracted for the probes. It is added again,
+// to a profile of its own, so that only what the librarian kept is matched
+// against the probes: the suite's own facts, loaded into the suite's
+// profile, quote the very passages the probes name.
+type extraction struct {
+	facts    []domain.Fact
+	rejected map[string]int
+	junk     map[string]int // kept facts per junk kind (JunkKinds)
+}
+
+// extractDocument adds the suite's document doc to a fresh profile, runs
+// extraction on it and reads what it kept; n numbers the suite in the run.
+func extractDocument(ctx context.Context, svc *service.Service, l *loaded, doc string, n int) (*extraction, error) {
+	var d Document
+	for _, x := range l.suite.Documents {
+		if x.ID == doc {
+			d = x
+		}
 	}
-	j, err := svc.ExtractFacts(ctx, l.actor, doc, service.JobOptions{})
+	owner, err := svc.AddProfile(ctx, fmt.Sprintf("suite-%d-extract-%d", n+1, len(l.extractors)+1))
 	if err != nil {
-		return 0, 0, nil, err
+		return nil, err
 	}
-	done, err := svc.WaitJob(ctx, l.actor, j.ID, nil)
+	actor := service.Actor{OwnerID: owner.ID, TraceID: "eval-extract-" + l.suite.Name}
+	l.extractors = append(l.extractors, actor)
+	res, err := addDocument(ctx, svc, actor, l.suite, d)
 	if err != nil {
-		return 0, 0, nil, err
+		return nil, err
+	}
+	handle := res.Document.Handle
+	j, err := svc.ExtractFacts(ctx, actor, handle, service.JobOptions{})
+	if err != nil {
+		return nil, err
+	}
+	done, err := svc.WaitJob(ctx, actor, j.ID, nil)
+	if err != nil {
+		return nil, err
 	}
 	if done.State != domain.JobSucceeded {
-		return 0, 0, nil, errors.New("extraction failed: " + strings.TrimSpace(fmt.Sprint(deref(done.Error))))
+		return nil, errors.New("extraction failed: " + strings.TrimSpace(fmt.Sprint(deref(done.Error))))
 	}
-	after, err := svc.Facts(ctx, l.actor, service.FactFilter{Doc: doc})
+	ex := &extraction{rejected: map[string]int{}, junk: map[string]int{}}
+	if ex.facts, err = svc.Facts(ctx, actor, service.FactFilter{Doc: handle}); err != nil {
+		return nil, err
+	}
+	pages, err := documentPages(ctx, svc, actor, handle)
 	if err != nil {
-		return 0, 0, nil, err
+		return nil, err
 	}
-	var hay []string
-	for _, f := range after {
-		hay = append(hay, textnorm.Fold(f.Text))
-	}
-	for _, want := range p.Expect {
-		w := textnorm.Fold(want)
-		for _, h := range hay {
-			if w != "" && strings.Contains(h, w) {
-				found++
-				break
+	jd := newJunkDoc(pages)
+	for _, f := range ex.facts {
+		if f.Page != nil && f.Quote != nil {
+			if k := jd.kind(*f.Page, *f.Quote, f.Text); k != "" {
+				ex.junk[k]++
 			}
 		}
 	}
-	rejected = map[string]int{}
-	runs, err := svc.Runs(ctx, l.actor, service.RunFilter{Job: done.Handle, Limit: 1 << 20})
+	runs, err := svc.Runs(ctx, actor, service.RunFilter{Job: done.Handle, Limit: 1 << 20})
 	if err != nil {
-		return 0, 0, nil, err
+		return nil, err
 	}
 	for _, r := range runs {
 		if r.Rejections != nil {
 			var m map[string]int
 			if json.Unmarshal([]byte(*r.Rejections), &m) == nil {
 				for k, n := range m {
-					rejected[k] += n
+					ex.rejected[k] += n
 				}
 			}
 		}
 	}
-	return found, len(after) - len(before), rejected, nil
+	return ex, nil
+}
+
+// probe matches a probe's expected strings against the kept facts' texts.
+func (ex *extraction) probe(p Probe) probeResult {
+	res := probeResult{expected: len(p.Expect), missed: []string{}}
+	for _, want := range p.Expect {
+		w := textnorm.Fold(want)
+		found := false
+		for _, f := range ex.facts {
+			if w != "" && strings.Contains(textnorm.Fold(f.Text), w) {
+				found = true
+				break
+			}
+		}
+		if found {
+			res.found++
+		} else {
+			res.missed = append(res.missed, want)
+		}
+	}
+	res.kept, res.rejected, res.junk = len(ex.facts), ex.rejected, ex.junk
+	return res
+}
+
+// probeResult is one probe's outcome and its document's extraction.
+type probeResult struct {
+	expected, found, kept int
+	missed                []string
+	rejected, junk        map[string]int
 }
 
 func deref(s *string) string {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 )
@@ -101,7 +102,19 @@ func (r *Report) PrintTable(w io.Writer) {
 	}
 	for _, c := range cols {
 		e := c.extract
-		fmt.Fprintf(w, "extract   %-4s  %s: recall %.3f (%d of %d strings); %d facts kept, rejected %v\n", c.name, count(e.N, "probe"), e.ProbeRecall, e.Found, e.Expected, e.FactsKept, e.FactsRejected)
+		fmt.Fprintf(w, "extract   %-4s  %s: recall %.3f (%d of %d strings); %d facts kept, %s, rejected %v\n", c.name, count(e.N, "probe"), e.ProbeRecall, e.Found, e.Expected, e.FactsKept, junk(e.JunkFacts, e.Junk), e.FactsRejected)
+	}
+	if len(r.Extract.BySuite) > 0 {
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "  suite\tfound\tkept\tjunk\tnot found")
+		for _, se := range r.Extract.BySuite {
+			at := se.Suite
+			if se.Split != "" {
+				at = se.Split + "/" + se.Suite
+			}
+			fmt.Fprintf(tw, "  %s\t%d/%d\t%d\t%s\t%s\n", at, se.Found, se.Expected, se.FactsKept, junk(se.JunkFacts, se.Junk), quoted(se.Missed))
+		}
+		tw.Flush()
 	}
 	fmt.Fprintf(w, "cost      %d tokens, $%.4f, %.1f s\n", r.Tokens, r.CostUSD, r.WallS)
 	if len(r.Verify.Failures) > 0 {
@@ -131,6 +144,29 @@ func cell(k, n int, ci Interval) string {
 		return "-"
 	}
 	return fmt.Sprintf("%d/%d %.3f [%.3f, %.3f]", k, n, ratio(k, n), ci[0], ci[1])
+}
+
+// junk shows a count of junk facts with its kinds: "3 junk (reference 2,
+// caption 1)".
+func junk(n int, kinds map[string]int) string {
+	var parts []string
+	for _, k := range JunkKinds {
+		if kinds[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", k, kinds[k]))
+		}
+	}
+	if len(parts) == 0 {
+		return fmt.Sprintf("%d junk", n)
+	}
+	return fmt.Sprintf("%d junk (%s)", n, strings.Join(parts, ", "))
+}
+
+func quoted(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = strconv.Quote(s)
+	}
+	return strings.Join(q, ", ")
 }
 
 func count(n int, word string) string {

@@ -320,7 +320,7 @@ func TestTraceAndMetrics(t *testing.T) {
 	for _, want := range []string{
 		`opus_http_requests_total{method="POST",route="/v1/documents/{id}/extract",status="202"} 1`,
 		`opus_jobs{kind="extract_facts",state="succeeded"} 1`,
-		`opus_model_calls_total{agent="librarian",model="offline-2",status="ok"}`,
+		`opus_model_calls_total{agent="librarian",model="offline-3",status="ok"}`,
 		`opus_database_up 1`,
 	} {
 		assert.Contains(t, string(body), want)

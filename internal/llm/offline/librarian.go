@@ -12,10 +12,12 @@ import (
 )
 
 const (
-	// maxFactsPerPage keeps long documents manageable: the best-scored
-	// sentences of a page are kept, in page order.
-	maxFactsPerPage = 12
-	minFactRunes    = 40
+	// factsPerPage is how many facts a page gives when it has more
+	// claims: the best-ranked, in page order. A claim that states a
+	// statistic (keyStatistic) is kept whatever its rank, so a page rich
+	// in results may give more.
+	factsPerPage = 12
+	minFactRunes = 40
 	// maxFactRunes is the contract's limit on a fact's text.
 	maxFactRunes = 300
 	// maxQuoteBytes is the contract's limit on a quote; the quote is the
@@ -27,27 +29,41 @@ const (
 )
 
 // Librarian proposes the sentences of each page that state something as
-// facts. The quote is the sentence exactly as it appears in the page text
-// (line breaks and hyphenation included), so it anchors in its page; the
-// text is the same sentence normalised (textnorm.Normalize), so every number
-// of the text is in the quote. Sentences with the same text are proposed
-// once per chunk.
+// facts. Only the running text of the body is read: the layout rules
+// (librarian_layout.go) cut out headings, reference lists, captions,
+// running headers and footers and addresses first. The quote is the
+// sentence exactly as it appears in the page text (line breaks and
+// hyphenation included), so it anchors in its page; the text is the same
+// sentence normalised (textnorm.Normalize), so every number of the text
+// is in the quote. Sentences with the same text are proposed once per
+// chunk.
 func Librarian(in contract.LibrarianInput) contract.LibrarianOutput {
 	out := contract.LibrarianOutput{Facts: []contract.ExtractedFact{}}
+	texts := make([]string, len(in.Pages))
+	for i, p := range in.Pages {
+		texts[i] = p.Text
+	}
+	layout := newChunkLayout(texts)
 	seen := map[string]bool{}
+	var fl flow
 	for _, p := range in.Pages {
+		lines := splitLines(p.Text)
+		var kinds []lineKind
+		var bs []block
+		kinds, fl = layout.pageLayout(lines, p.No == 1, fl)
+		bs, fl.open = blocks(p.Text, lines, kinds, fl.open)
 		var cands []candidate
 		onPage := map[string]bool{}
-		for _, c := range pageCandidates(p.Text) {
+		for _, c := range pageCandidates(p.Text, bs) {
 			c.key = textnorm.Fold(c.text)
 			if !seen[c.key] && !onPage[c.key] {
 				onPage[c.key] = true
 				cands = append(cands, c)
 			}
 		}
-		// Only what is proposed counts as seen: a sentence cut by the cap
+		// Only what is proposed counts as seen: a sentence ranked out
 		// here may still come from a later page.
-		for _, c := range best(cands, maxFactsPerPage) {
+		for _, c := range rank(cands, factsPerPage) {
 			seen[c.key] = true
 			out.Facts = append(out.Facts, contract.ExtractedFact{Text: c.text, Quote: c.quote, Page: p.No, Kind: c.kind})
 		}
@@ -60,29 +76,43 @@ type candidate struct {
 	text, quote, kind string
 	key               string // textnorm.Fold(text), for de-duplication
 	score, order      int
+	stat              bool // states a statistic (keyStatistic)
 }
 
-// best keeps the n best-scored candidates, in their page order.
-func best(cands []candidate, n int) []candidate {
+// rank keeps, in page order, every candidate that states a statistic and
+// the best-scored of the others up to n in all.
+func rank(cands []candidate, n int) []candidate {
 	if len(cands) <= n {
 		return cands
 	}
 	ranked := append([]candidate(nil), cands...)
-	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].score > ranked[j].score })
-	ranked = ranked[:n]
+	sort.SliceStable(ranked, func(i, j int) bool {
+		if ranked[i].stat != ranked[j].stat {
+			return ranked[i].stat
+		}
+		return ranked[i].score > ranked[j].score
+	})
+	keep := n
+	for keep < len(ranked) && ranked[keep].stat {
+		keep++
+	}
+	ranked = ranked[:keep]
 	sort.Slice(ranked, func(i, j int) bool { return ranked[i].order < ranked[j].order })
 	return ranked
 }
 
-// pageCandidates segments a page into sentences and keeps the claims. When
-// a page has fewer than minStrict claims with an English verb (Latin,
-// German, terse notes), prose sentences without one are kept too, ranked
-// below the rest.
-func pageCandidates(page string) []candidate {
+// pageCandidates segments a page's body blocks into sentences and keeps
+// the claims. When a page has fewer than minStrict claims with an English
+// verb (Latin, German, terse notes), prose sentences without one are kept
+// too, ranked below the rest.
+func pageCandidates(page string, bs []block) []candidate {
 	var strict, prose []candidate
-	for _, b := range blocks(page) {
+	for _, b := range bs {
 		m := textnorm.NormalizeMapped(page[b.start:b.end])
-		for _, sp := range sentences(m.Text) {
+		for n, sp := range sentences(m.Text) {
+			if n == 0 && b.continues {
+				continue // the tail of a sentence a caption or a footer cut in two
+			}
 			i, j := trimLabel(m.Text, sp[0], sp[1])
 			// Too short or long to be a claim (claimLevel counts runes, of
 			// 1 to 4 bytes each): skip before any pattern runs over it.
@@ -99,9 +129,14 @@ func pageCandidates(page string) []candidate {
 			if len(quote) > maxQuoteBytes {
 				continue
 			}
-			hasNum, hasQuantity := numbersIn(text)
-			kind := kindFrom(text, hasNum, hasQuantity)
-			c := candidate{text: text, quote: quote, kind: kind, score: score(text, kind, hasNum), order: len(strict) + len(prose)}
+			toks := textnorm.Tokenize(text)
+			stat := keyStatistic(toks)
+			if level == proseOnly && stat == effectSize {
+				level = claim // an estimate with its interval needs no verb of ours
+			}
+			hasNum, hasQuantity := numbersIn(toks)
+			kind := kindFrom(text, stat, hasNum, hasQuantity)
+			c := candidate{text: text, quote: quote, kind: kind, score: score(text, kind, hasNum), order: len(strict) + len(prose), stat: stat == effectSize || stat == sampleSize}
 			if level == claim {
 				strict = append(strict, c)
 			} else {
@@ -118,124 +153,11 @@ func pageCandidates(page string) []candidate {
 	return out
 }
 
-// span is a byte range of the page.
-type span struct{ start, end int }
-
-// line is one line of the page with its byte range (line break excluded).
-type line struct {
-	span
-	text string // trimmed
-}
-
-func splitLines(page string) []line {
-	var out []line
-	start := 0
-	for i := 0; i <= len(page); i++ {
-		if i < len(page) && page[i] != '\n' && page[i] != '\r' {
-			continue
-		}
-		out = append(out, line{span{start, i}, strings.TrimSpace(page[start:i])})
-		if i+1 < len(page) && page[i] == '\r' && page[i+1] == '\n' {
-			i++
-		}
-		start = i + 1
-	}
-	return out
-}
-
-var referencesHeading = regexp.MustCompile(`(?i)^(\d+\.?\s*)?(references|bibliography|literature cited|works cited|literatur|literaturverzeichnis)$`)
-
-// blocks splits a page at blank lines and around heading-like lines, so a
-// heading never runs into the sentence after it, and stops at a
-// references heading: nothing after it is a claim of the document.
-func blocks(page string) []span {
-	lines := splitLines(page)
-	median := medianLength(lines)
-	var out []span
-	cur := span{-1, -1}
-	flush := func() {
-		if cur.start >= 0 {
-			out = append(out, cur)
-		}
-		cur = span{-1, -1}
-	}
-	add := func(l line) {
-		if cur.start < 0 {
-			cur.start = l.start
-		}
-		cur.end = l.end
-	}
-	for n, l := range lines {
-		if l.text == "" {
-			flush()
-			continue
-		}
-		if referencesHeading.MatchString(l.text) {
-			flush()
-			return out
-		}
-		next := ""
-		for _, m := range lines[n+1:] {
-			if m.text != "" {
-				next = m.text
-				break
-			}
-		}
-		if isHeading(l.text, next, median, n == firstLine(lines)) {
-			flush()
-			add(l)
-			flush()
-			continue
-		}
-		add(l)
-	}
-	flush()
-	return out
-}
-
-func medianLength(lines []line) int {
-	var ns []int
-	for _, l := range lines {
-		if l.text != "" {
-			ns = append(ns, utf8.RuneCountInString(l.text))
-		}
-	}
-	if len(ns) == 0 {
-		return 0
-	}
-	sort.Ints(ns)
-	return ns[len(ns)/2]
-}
-
-func firstLine(lines []line) int {
-	for n, l := range lines {
-		if l.text != "" {
-			return n
-		}
-	}
-	return -1
-}
-
-// isHeading reports a short line that does not end a sentence or a word
-// and is followed by a line that starts one: "2. Methods", "Introduction",
-// "RESEARCH ARTICLE". The first line of a page may be long: it is usually
-// a running header ("Annals of Imaginary Studies 3").
-func isHeading(text, next string, median int, top bool) bool {
-	n := utf8.RuneCountInString(text)
-	if n == 0 || next == "" || (!top && (median < 20 || n*10 > median*7)) {
-		return false
-	}
-	last, _ := utf8.DecodeLastRuneInString(text)
-	if strings.ContainsRune(".,;:!?-\u00AD\u0002\uFFFE\u2010\u2011", last) {
-		return false
-	}
-	first, _ := utf8.DecodeRuneInString(text)
-	nfirst, _ := utf8.DecodeRuneInString(next)
-	return (unicode.IsUpper(first) || unicode.IsDigit(first)) && (unicode.IsUpper(nfirst) || unicode.IsDigit(nfirst))
-}
-
 // abbreviations end in a full stop that does not end the sentence.
 var abbreviations = map[string]bool{}
+
+// titles are the abbreviations that stand before a name, capitalised.
+var titles = map[string]bool{"dr": true, "mr": true, "mrs": true, "ms": true, "prof": true}
 
 func init() {
 	for _, a := range strings.Fields(`al e.g i.e fig figs eq eqs ref refs vs cf approx resp dr mr mrs ms
@@ -310,8 +232,10 @@ func isAbbreviation(t string, start, i int) bool {
 	if word == "" {
 		return false
 	}
-	if abbreviations[strings.ToLower(word)] {
-		return true
+	if lw := strings.ToLower(word); abbreviations[lw] {
+		// A title is capitalised: "ms" after a number is milliseconds.
+		r, _ := utf8.DecodeRuneInString(word)
+		return !titles[lw] || unicode.IsUpper(r)
 	}
 	if utf8.RuneCountInString(word) != 1 || !unicode.IsUpper([]rune(word)[0]) {
 		return false
@@ -334,19 +258,43 @@ func isAbbreviation(t string, start, i int) bool {
 	return len(rest) >= 3 && rest[0] == ' ' && unicode.IsUpper(rune(rest[1])) && rest[2] == '.'
 }
 
-var labelRE = regexp.MustCompile(`^(?:(?:Abstract|ABSTRACT|Summary|SUMMARY)[.:\-]?\s+|(?:[A-Z][a-z]+)(?:\s[A-Za-z]+){0,2}:\s+|[•·*]\s*)`)
+var labelRE = regexp.MustCompile(`^(?:(?:Abstract|ABSTRACT|Summary|SUMMARY)[.:\-]?\s+|(?:[A-Z][a-z]+)(?:\s[A-Za-z]+){0,2}:\s+|[` + bullets + `]\s*)`)
 
-// trimLabel drops a leading section label ("Abstract", "Results:") or a
-// bullet from the sentence at [i, j).
+// trimLabel drops a leading section label ("Abstract", "Results:", a
+// label glued to its sentence: "Methods We searched …") or a bullet from
+// the sentence at [i, j).
 func trimLabel(t string, i, j int) (int, int) {
 	for n := 0; n < 3; n++ {
-		loc := labelRE.FindStringIndex(t[i:j])
-		if loc == nil {
+		if loc := labelRE.FindStringIndex(t[i:j]); loc != nil {
+			i += loc[1]
+		} else if k := gluedLabel(t[i:j]); k > 0 {
+			i += k
+		} else {
 			break
 		}
-		i += loc[1]
 	}
 	return i, j
+}
+
+// gluedLabel returns the length of a section label at the start of s that
+// runs into its sentence without a stop ("Results Nine trials …", a
+// structured abstract's layout), with the space after it: the label is
+// one of sectionLabels, in capitals or capitalised, and the next word
+// starts with a capital or a digit. It returns 0 when there is none.
+func gluedLabel(s string) int {
+	for _, n := range []int{3, 2, 1} { // "Materials and methods", "Key words", "Results"
+		f := strings.SplitAfterN(s, " ", n+1)
+		if len(f) <= n {
+			continue
+		}
+		label := strings.TrimSpace(strings.Join(f[:n], ""))
+		first, _ := utf8.DecodeRuneInString(label)
+		next, _ := utf8.DecodeRuneInString(f[n])
+		if sectionLabels[strings.ToLower(label)] && unicode.IsUpper(first) && (unicode.IsUpper(next) || unicode.IsDigit(next)) {
+			return len(s) - len(f[n])
+		}
+	}
+	return 0
 }
 
 var (
@@ -426,6 +374,8 @@ func claimLevel(t string) int {
 	if end := strings.TrimRight(t, "\"')]"); !strings.HasSuffix(end, ".") && !strings.HasSuffix(end, "!") {
 		return notClaim // a fragment running onto the next page, or a question
 	}
+	// Digits do not count against prose: a sentence that reports an
+	// estimate with its interval and p-value is mostly numbers.
 	var letters, upper, visible, maths int
 	for _, r := range t {
 		switch {
@@ -438,7 +388,7 @@ func claimLevel(t string) int {
 		case strings.ContainsRune(mathChars, r):
 			maths++
 			visible++
-		case !unicode.IsSpace(r):
+		case !unicode.IsSpace(r) && !unicode.IsDigit(r):
 			visible++
 		}
 	}
@@ -467,14 +417,11 @@ func claimLevel(t string) int {
 		return notClaim
 	}
 	lower := 0
-	for _, w := range words {
-		lw := strings.ToLower(w)
-		r, _ := utf8.DecodeRuneInString(w)
-		// A capitalised "-ed" word is a name ("United States"), not a verb.
-		if verbs[lw] || (unicode.IsLower(r) && len(lw) >= 5 && strings.HasSuffix(lw, "ed") && !notVerbs[lw]) {
+	for n, w := range words {
+		if isVerb(w, n == 0) {
 			return claim
 		}
-		if unicode.IsLower(r) {
+		if r, _ := utf8.DecodeRuneInString(w); unicode.IsLower(r) {
 			lower++
 		}
 	}
@@ -482,6 +429,19 @@ func claimLevel(t string) int {
 		return proseOnly
 	}
 	return notClaim
+}
+
+// isVerb reports a finite verb of scientific prose (verbs) or a lower-case
+// "-ed" form. Only the first word may be capitalised: inside a sentence a
+// capitalised word is a name or a title's word ("United Provinces", "the
+// Spring Meeting, May 2031").
+func isVerb(w string, first bool) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	if !first && unicode.IsUpper(r) {
+		return false
+	}
+	lw := strings.ToLower(w)
+	return verbs[lw] || (unicode.IsLower(r) && len(lw) >= 5 && strings.HasSuffix(lw, "ed") && !notVerbs[lw])
 }
 
 // isClaim reports a sentence that passes the claim filter with a verb.
@@ -533,15 +493,17 @@ var (
 
 // kindOf assigns a fact kind from simple cues.
 func kindOf(t string) string {
-	hasNum, hasQuantity := numbersIn(t)
-	return kindFrom(t, hasNum, hasQuantity)
+	toks := textnorm.Tokenize(t)
+	hasNum, hasQuantity := numbersIn(toks)
+	return kindFrom(t, keyStatistic(toks), hasNum, hasQuantity)
 }
 
-// numbersIn reports whether t has a number and whether one is a quantity
-// (a percentage, comparison, unit or fold change). Tokenizing is the
-// costly part of ranking, so it is done once per sentence.
-func numbersIn(t string) (hasNum, hasQuantity bool) {
-	for _, tok := range textnorm.Tokenize(t) {
+// numbersIn reports whether a sentence's tokens hold a number and whether
+// one is a quantity (a percentage, comparison, unit or fold change).
+// Tokenizing is the costly part of ranking, so it is done once per
+// sentence.
+func numbersIn(toks []textnorm.Token) (hasNum, hasQuantity bool) {
+	for _, tok := range toks {
 		if tok.Kind != textnorm.Number {
 			continue
 		}
@@ -553,18 +515,123 @@ func numbersIn(t string) (hasNum, hasQuantity bool) {
 	return hasNum, hasQuantity
 }
 
-// kindFrom is kindOf given numbersIn(t).
-func kindFrom(t string, hasNum, hasQuantity bool) string {
+// Kinds of statistic keyStatistic finds.
+const (
+	noStatistic = iota
+	sampleSize  // "n = 120", "312 participants"
+	effectSize  // a p-value, a confidence interval, an effect estimate or a relative change
+)
+
+var (
+	// effectNames name an effect estimate when a number follows them
+	// ("OR 2.4", "r = 0.52", "AUC of 0.83"); the last word of a name of
+	// several words ("odds ratio", "mean difference") counts.
+	effectNames = map[string]bool{}
+	// sampleNouns are what a sample size counts ("120 patients").
+	sampleNouns = map[string]bool{}
+	// changeCues make a percentage or a fold change an effect ("lowered
+	// by 27%", "3x faster").
+	changeCues = []string{"increas", "decreas", "reduc", "improv", "outperform", "faster", "slower", "higher", "lower",
+		"better", "worse", "more than", "less than", "fewer", "speedup", "speed-up", "gain", "drop", "fell", "rose", "error"}
+)
+
+func init() {
+	for _, w := range strings.Fields(`OR ORs aOR RR RRs aRR HR HRs aHR IRR WMD SMD MD RD ARR NNT AUC AUROC ROC r R2 R² ρ β κ ratio ratios difference differences size sizes coefficient correlation`) {
+		effectNames[w] = true
+	}
+	for _, w := range strings.Fields(`participants patients subjects volunteers respondents individuals people persons adults children
+		infants adolescents women men students pupils users workers employees nurses physicians clinicians cases controls
+		mice rats animals households studies trials RCTs cohorts`) {
+		sampleNouns[w] = true
+	}
+}
+
+// keyStatistic reports what statistic a sentence's tokens state: an
+// effect (a p-value, a confidence interval, a named estimate with its
+// value, a percentage or fold change with a word of change), a sample
+// size ("n = 120", a count of participants), or none. The numbers are
+// read by textnorm's tokenizer, which knows p-values and units.
+func keyStatistic(toks []textnorm.Token) int {
+	found := noStatistic
+	text := func(k int) string {
+		if k < 0 || k >= len(toks) || toks[k].Kind != textnorm.Word {
+			return ""
+		}
+		return toks[k].Text
+	}
+	var lower strings.Builder
+	for k, tok := range toks {
+		if tok.Kind == textnorm.Word {
+			lower.WriteString(strings.ToLower(tok.Text))
+			lower.WriteByte(' ')
+			continue
+		}
+		if tok.Kind != textnorm.Number {
+			continue
+		}
+		key := tok.Key
+		switch {
+		case len(key) > 1 && key[0] == 'p' && strings.ContainsRune("<>=", rune(key[1])):
+			return effectSize // p < 0.05
+		case strings.HasSuffix(key, "%") && (text(k+1) == "CI" || strings.EqualFold(text(k+1), "confidence")):
+			return effectSize // 95% CI
+		case effectNames[text(k-1)] || (effectNames[text(k-2)] && isLinkWord(text(k-1))):
+			return effectSize // OR 2.4, r = 0.52, an odds ratio of 1.9
+		case isCount(tok) && (strings.EqualFold(text(k-1), "n") || sampleNouns[text(k+1)] || (sampleNouns[text(k+2)] && text(k+1) != "")):
+			found = sampleSize // n = 120, 312 participants, 85 adult patients
+		}
+	}
+	_, hasQuantity := numbersIn(toks)
+	if hasQuantity && containsAny(lower.String(), changeCues) && hasChange(toks) {
+		return effectSize
+	}
+	return found
+}
+
+// isCount reports a whole number without a unit: "120", "1,200",
+// "fifteen" (not "17%" or "52 years").
+func isCount(tok textnorm.Token) bool {
+	return tok.Q != nil && tok.Q.Dim == "" && tok.Q.Cmp == "" && tok.Q.Value.IsInt() && tok.Q.Value.Sign() > 0
+}
+
+// isLinkWord joins a named estimate to its value: "AUC of 0.83".
+func isLinkWord(w string) bool {
+	switch w {
+	case "of", "was", "were", "is", "are", "=":
+		return true
+	}
+	return false
+}
+
+// hasChange reports a percentage or a fold change among the numbers.
+func hasChange(toks []textnorm.Token) bool {
+	for _, tok := range toks {
+		if tok.Kind == textnorm.Number && (strings.HasSuffix(tok.Key, "%") || strings.HasSuffix(tok.Key, "x")) {
+			return true
+		}
+	}
+	return false
+}
+
+// kindFrom is kindOf given the sentence's statistic and numbersIn. A
+// sentence that states an effect is a finding; one that states a sample
+// size describes the population, unless it reports a result too.
+func kindFrom(t string, stat int, hasNum, hasQuantity bool) string {
 	lt := strings.ToLower(t)
+	result := containsAny(lt, resultCues)
 	switch {
+	case stat == effectSize:
+		return "finding"
 	case containsAny(lt, definitionCues):
 		return "definition"
 	case containsAny(lt, limitationCues):
 		return "limitation"
 	case containsAny(lt, methodStrong):
 		return "method"
-	case hasNum && containsAny(lt, resultCues):
+	case result && (hasNum || !containsAny(lt, backgroundCues)):
 		return "finding"
+	case stat == sampleSize:
+		return "population"
 	case hasQuantity:
 		return "measurement"
 	case containsAny(lt, populationCues):

@@ -22,7 +22,7 @@ import (
 
 // Model is the model name recorded on offline runs; bump it when a change
 // here changes outputs, so baselines keyed by model notice.
-const Model = "offline-2"
+const Model = "offline-3"
 
 // Provider implements llm.Provider without a network.
 type Provider struct{}
