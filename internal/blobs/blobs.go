@@ -240,6 +240,9 @@ func syncDir(dir string) {
 	}
 }
 
+// Path is the file a blob is stored in.
+func (s Store) Path(rel string) string { return filepath.Join(s.Dir, filepath.FromSlash(rel)) }
+
 // Exists reports whether the blob is on disk.
 func (s Store) Exists(rel string) bool {
 	_, err := os.Stat(filepath.Join(s.Dir, rel))

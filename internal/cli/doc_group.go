@@ -17,7 +17,7 @@ func newCmdDoc(f *Factory) *cobra.Command {
 		Example: examples("opus doc add paper.pdf notes.md", "opus doc import library.bib", "opus doc list", "opus doc show D1"),
 	}
 	c.AddCommand(newCmdDocAdd(f, nil), newCmdDocImport(f, nil), newCmdDocList(f, nil), newCmdDocShow(f, nil), newCmdDocEdit(f, nil),
-		newCmdDocPage(f, nil), newCmdDocRm(f, nil))
+		newCmdDocPage(f, nil), newCmdDocOpen(f, nil), newCmdDocRm(f, nil))
 	return groupCommand(c)
 }
 

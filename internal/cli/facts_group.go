@@ -16,7 +16,7 @@ func newCmdFacts(f *Factory) *cobra.Command {
 		Example: examples("opus facts extract D1", "opus facts list --doc D1", "opus facts search anaemia iron"),
 	}
 	c.AddCommand(newCmdFactsExtract(f, nil), newCmdFactsList(f, nil), newCmdFactsShow(f, nil),
-		newCmdFactsSearch(f, nil), newCmdFactsAdd(f, nil), newCmdFactsRetract(f, nil))
+		newCmdFactsSearch(f, nil), newCmdFactsAdd(f, nil), newCmdFactsRetract(f, nil), newCmdFactsRestore(f, nil))
 	return groupCommand(c)
 }
 

@@ -16,6 +16,7 @@ var (
 	styleGood   = lipgloss.NewStyle().Foreground(lipgloss.Color("2"))
 	styleBad    = lipgloss.NewStyle().Foreground(lipgloss.Color("1"))
 	styleDim    = lipgloss.NewStyle().Faint(true)
+	styleQuote  = lipgloss.NewStyle().Bold(true).Underline(true)
 )
 
 // table prints rows under a header, in columns two spaces apart. Widths

@@ -23,7 +23,7 @@ func newCmdPara(f *Factory) *cobra.Command {
 	}
 	c.AddCommand(newCmdParaGenerate(f, nil), newCmdParaShow(f, nil), newCmdParaList(f, nil),
 		newCmdParaTrace(f, nil), newCmdParaEdit(f, nil), newCmdParaHistory(f, nil), newCmdParaDiff(f, nil), newCmdParaRevert(f, nil),
-		newCmdParaExport(f, nil))
+		newCmdParaExport(f, nil), newCmdParaRm(f, nil), newCmdParaNew(f, nil))
 	return groupCommand(c)
 }
 

@@ -62,7 +62,7 @@ func form(t textnorm.Token) string {
 // toks[i], or 0.
 func matchAt(toks []textnorm.Token, forms []string, i int, seqs [][]string) int {
 	for _, seq := range seqs {
-		if seq[0] != forms[i] && !(forms[i] == "the" && (seq[0] == "we" || seq[0] == "our")) {
+		if seq[0] != forms[i] && (forms[i] != "the" || seq[0] != "we" && seq[0] != "our") {
 			continue
 		}
 		p := i

@@ -377,6 +377,19 @@ func (s *Service) resolveDoc(ctx context.Context, tn *store.Tenant, handle strin
 	return tn.Document(ctx, seq)
 }
 
+// DocumentFile returns a document's stored file (to open it in a viewer)
+// and its page count.
+func (s *Service) DocumentFile(ctx context.Context, a Actor, handle string) (string, *domain.Document, error) {
+	d, err := s.resolveDoc(ctx, s.db.Tenant(a.OwnerID), handle)
+	if err != nil {
+		return "", nil, err
+	}
+	if !s.blobs.Exists(d.BlobPath) {
+		return "", nil, domain.Errorf(domain.NotFound, "%s's file is not in this machine's data directory (%s)", d.Handle, s.blobs.Dir)
+	}
+	return s.blobs.Path(d.BlobPath), d, nil
+}
+
 // Page is one page of a document as it was extracted: the text every quote
 // of the document was checked against.
 type Page struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/opusblocks/opus/internal/agents"
 	"github.com/opusblocks/opus/internal/contract"
@@ -158,6 +159,104 @@ func (s *Service) Fact(ctx context.Context, a Actor, handle string) (*FactView, 
 	return &FactView{Fact: *f, CitedBy: cited}, nil
 }
 
+// FactContext is where a fact's quote stands on its page: the page's text
+// split into what comes before the quote, the quote as extracted, and what
+// follows.
+type FactContext struct {
+	Fact     string `json:"id"`
+	Document string `json:"document"`
+	Page     int    `json:"page"`
+	Before   string `json:"before"`
+	Quote    string `json:"quote"`
+	After    string `json:"after"`
+	// Exact is false when the quote matches the page only apart from
+	// formatting (case, accents, punctuation).
+	Exact bool `json:"exact"`
+}
+
+// FactQuoteContext returns the page around a fact's quote: up to around
+// bytes on each side, cut at line ends. A manual fact has no page.
+func (s *Service) FactQuoteContext(ctx context.Context, a Actor, handle string, around int) (*FactContext, error) {
+	v, err := s.Fact(ctx, a, handle)
+	if err != nil {
+		return nil, err
+	}
+	f := v.Fact
+	if f.DocumentID == nil || f.Page == nil || f.Quote == nil {
+		return nil, domain.Errorf(domain.Invalid, "%s is a manual fact (%s): it has no page to show", f.Handle, derefStr(f.SourceNote))
+	}
+	tn := s.db.Tenant(a.OwnerID)
+	pages, err := tn.DocumentPages(ctx, *f.DocumentID)
+	if err != nil {
+		return nil, err
+	}
+	if *f.Page < 1 || *f.Page > len(pages) {
+		return nil, domain.Errorf(domain.Internal, "%s names page %d of a %d-page document", f.Handle, *f.Page, len(pages))
+	}
+	page := pages[*f.Page-1]
+	m, ok := textnorm.FindQuote(page, *f.Quote)
+	if !ok { // every stored quote was found on its page when it was stored
+		return nil, domain.Errorf(domain.Internal, "%s: its quote is no longer found on page %d", f.Handle, *f.Page)
+	}
+	from, to := max(0, m.Start-around), min(len(page), m.End+around)
+	if i := strings.IndexByte(page[from:m.Start], '\n'); i >= 0 && from > 0 {
+		from += i + 1
+	}
+	if i := strings.LastIndexByte(page[m.End:to], '\n'); i >= 0 && to < len(page) {
+		to = m.End + i
+	}
+	from, to = runeStart(page, from), runeStart(page, to)
+	return &FactContext{Fact: f.Handle, Document: f.DocHandle, Page: *f.Page, Before: page[from:m.Start], Quote: page[m.Start:m.End],
+		After: page[m.End:to], Exact: m.Exact}, nil
+}
+
+// runeStart moves i back to the start of the UTF-8 character it is in.
+func runeStart(s string, i int) int {
+	for i > 0 && i < len(s) && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return i
+}
+
+// SuggestFacts returns up to n of the owner's active facts most relevant to
+// an intent (the full-text ranking of SearchFacts, any of its words), from
+// the documents named in from when it is not empty: the start of a spec's
+// fact list, for the user to trim.
+func (s *Service) SuggestFacts(ctx context.Context, a Actor, intent string, from []string, n int) ([]domain.Fact, error) {
+	if n < 1 || n > maxSpecFacts {
+		return nil, domain.Errorf(domain.Invalid, "-n %d: a spec names 1 to %d facts", n, maxSpecFacts)
+	}
+	docs := map[string]bool{}
+	tn := s.db.Tenant(a.OwnerID)
+	for _, h := range from {
+		d, err := s.resolveDoc(ctx, tn, strings.TrimSpace(h))
+		if err != nil {
+			return nil, err
+		}
+		docs[d.Handle] = true
+	}
+	// Retracted facts and other documents' facts are filtered out after
+	// ranking, so ask for more than n.
+	found, err := s.SearchFacts(ctx, a, FactSearch{Query: intent, Limit: suggestPool})
+	if err != nil {
+		return nil, err
+	}
+	var out []domain.Fact
+	for _, f := range found {
+		if f.State == domain.FactActive && (len(docs) == 0 || docs[f.DocHandle]) && len(out) < n {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// suggestPool is how many ranked facts SuggestFacts filters; maxSpecFacts
+// is the most a spec may name (paragraph-spec.schema.json).
+const (
+	suggestPool  = 500
+	maxSpecFacts = 60
+)
+
 // FactSearch is a search over the owner's facts (see store.Tenant.SearchFacts).
 type FactSearch = store.FactSearch
 
@@ -222,6 +321,48 @@ func (s *Service) RetractFact(ctx context.Context, a Actor, handle string) (*dom
 		return nil
 	})
 	return f, stale, err
+}
+
+// RestoreFact makes a retracted fact active again. Its stale paragraphs
+// are settled again from their stored verdicts, which the fact's text,
+// never edited, still supports: those citing no other retracted fact are
+// verified again and returned; the rest stay stale.
+func (s *Service) RestoreFact(ctx context.Context, a Actor, handle string) (*domain.Fact, []string, error) {
+	seq, err := domain.ParseHandle(domain.FactPrefix, handle)
+	if err != nil {
+		return nil, nil, err
+	}
+	var restored []string
+	var f *domain.Fact
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		tn := tx.Tenant(a.OwnerID)
+		if f, err = tn.Fact(ctx, seq); err != nil {
+			return err
+		}
+		if f.State != domain.FactRetracted {
+			return domain.Errorf(domain.Conflict, "%s is not retracted", f.Handle)
+		}
+		ids, err := tn.RestoreFact(ctx, f.ID)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			state, err := tn.SettleParagraph(ctx, id)
+			if err != nil {
+				return err
+			}
+			if state == domain.ParaVerified {
+				p, err := tn.ParagraphByID(ctx, id)
+				if err != nil {
+					return err
+				}
+				restored = append(restored, p.Handle)
+			}
+		}
+		f.State, f.RetractedAt = domain.FactActive, nil
+		return nil
+	})
+	return f, restored, err
 }
 
 // AddQuotedFact stores a fact with its quote on a page of one of the owner's

@@ -289,6 +289,26 @@ func (s *Service) resolvePara(ctx context.Context, tn *store.Tenant, handle stri
 	return tn.Paragraph(ctx, seq)
 }
 
+// RemoveParagraph deletes a paragraph and its revisions. One being written
+// or verified is refused: its job would write into a paragraph that is
+// gone. The jobs and model runs that made it stay on the record.
+func (s *Service) RemoveParagraph(ctx context.Context, a Actor, handle string) (*domain.Paragraph, error) {
+	var p *domain.Paragraph
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		tn := tx.Tenant(a.OwnerID)
+		var err error
+		if p, err = s.resolvePara(ctx, tn, handle); err != nil {
+			return err
+		}
+		switch p.State {
+		case domain.ParaQueued, domain.ParaGenerating, domain.ParaVerifying:
+			return domain.Errorf(domain.Conflict, "%s is %s; cancel its job first (opus jobs list)", p.Handle, p.State)
+		}
+		return tn.DeleteParagraph(ctx, p.ID)
+	})
+	return p, err
+}
+
 // ParagraphSummary is one line of the owner's paragraphs: what it is for
 // and its state, never its text.
 type ParagraphSummary struct {

@@ -253,3 +253,68 @@ func twoFactParagraph(t *testing.T, svc *service.Service, a service.Actor) (*dom
 	wait(t, svc, a, j)
 	return f1, p
 }
+
+// Restoring a retracted fact makes its stale paragraphs verified again,
+// unless another fact they cite is still retracted.
+func TestRestoringAFactVerifiesItsStaleParagraphsAgain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		svc, a := newService(t, db)
+		ctx := context.Background()
+		_, p := twoFactParagraph(t, svc, a)
+		for _, h := range []string{"F1", "F2"} {
+			_, _, err := svc.RetractFact(ctx, a, h)
+			require.NoError(t, err)
+		}
+		f, again, err := svc.RestoreFact(ctx, a, "F1")
+		require.NoError(t, err)
+		assert.Equal(t, domain.FactActive, f.State)
+		assert.Empty(t, again, "F2 is still retracted")
+		_, err = svc.ShowParagraph(ctx, a, p.Handle, false)
+		assert.Equal(t, domain.NotVerified, domain.ErrorCode(err))
+
+		_, again, err = svc.RestoreFact(ctx, a, "F2")
+		require.NoError(t, err)
+		assert.Equal(t, []string{p.Handle}, again)
+		v, err := svc.ShowParagraph(ctx, a, p.Handle, false)
+		require.NoError(t, err)
+		assert.Equal(t, domain.ParaVerified, v.State)
+
+		_, _, err = svc.RestoreFact(ctx, a, "F2")
+		assert.Equal(t, domain.Conflict, domain.ErrorCode(err), "an active fact cannot be restored")
+	})
+}
+
+// Removing a paragraph removes its text and revisions; the runs that wrote
+// it stay on the record, and its handle is not given again.
+func TestRemoveParagraph(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		svc, a := newService(t, db)
+		ctx := context.Background()
+		_, p := twoFactParagraph(t, svc, a)
+		runsBefore, err := svc.Runs(ctx, a, service.RunFilter{})
+		require.NoError(t, err)
+		require.NotEmpty(t, runsBefore)
+
+		_, err = svc.RemoveParagraph(ctx, a, p.Handle)
+		require.NoError(t, err)
+		_, err = svc.ShowParagraph(ctx, a, p.Handle, false)
+		assert.Equal(t, domain.NotFound, domain.ErrorCode(err))
+		_, err = svc.RemoveParagraph(ctx, a, p.Handle)
+		assert.Equal(t, domain.NotFound, domain.ErrorCode(err))
+		runsAfter, err := svc.Runs(ctx, a, service.RunFilter{})
+		require.NoError(t, err)
+		assert.Len(t, runsAfter, len(runsBefore), "model runs stay on the record")
+		js, err := svc.Jobs(ctx, a, 10)
+		require.NoError(t, err)
+		assert.NotEmpty(t, js, "jobs stay too")
+
+		p2, j, err := svc.GenerateParagraph(ctx, a, []byte("section: methods\nintent: Again.\nfacts: [F1]\n"), service.JobOptions{})
+		require.NoError(t, err)
+		assert.NotEqual(t, p.Handle, p2.Handle, "a removed handle is never reused")
+		_, err = svc.RemoveParagraph(ctx, a, p2.Handle)
+		if err != nil { // still queued or being written: refused, not half removed
+			assert.Equal(t, domain.Conflict, domain.ErrorCode(err))
+		}
+		wait(t, svc, a, j)
+	})
+}

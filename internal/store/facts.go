@@ -147,6 +147,23 @@ func (t *Tenant) RetractFact(ctx context.Context, factID string) ([]string, erro
 	return stale, nil
 }
 
+// RestoreFact makes a retracted fact active again and returns the ids of
+// the stale paragraphs whose current revision cites it: the caller settles
+// them (SettleParagraph), which finds them verified again unless another
+// fact they cite is still retracted.
+func (t *Tenant) RestoreFact(ctx context.Context, factID string) ([]string, error) {
+	if _, err := t.exec(ctx, `UPDATE facts SET state = ?, retracted_at = NULL WHERE owner_id = ? AND id = ? AND state = ?`,
+		domain.FactActive, t.owner, factID, domain.FactRetracted); err != nil {
+		return nil, err
+	}
+	var ids []string
+	err := t.selectAll(ctx, &ids, `SELECT p.id FROM paragraphs p WHERE p.owner_id = ? AND p.state = ? AND EXISTS (
+		SELECT 1 FROM sentence_fact_links l JOIN sentences s ON s.id = l.sentence_id JOIN revisions r ON r.id = s.revision_id
+		WHERE r.paragraph_id = p.id AND r.n = p.current_revision AND l.fact_id = ?) ORDER BY p.seq`,
+		t.owner, domain.ParaStale, factID)
+	return ids, err
+}
+
 // CitingParagraphs are the handles of the owner's paragraphs whose current
 // revision cites the fact, in handle order.
 func (t *Tenant) CitingParagraphs(ctx context.Context, factID string) ([]string, error) {

@@ -82,6 +82,18 @@ func (t *Tenant) ParagraphBySpecHash(ctx context.Context, hash string) (*domain.
 	return &p, nil
 }
 
+// DeleteParagraph removes a paragraph with its revisions, sentences, links
+// and allowed facts. Its jobs and model runs stay on the record.
+func (t *Tenant) DeleteParagraph(ctx context.Context, paraID string) error {
+	// The links first: they reference both sentences and allowed facts,
+	// and Postgres may cascade to the allowed facts before the sentences.
+	if _, err := t.exec(ctx, `DELETE FROM sentence_fact_links WHERE paragraph_id IN (SELECT id FROM paragraphs WHERE owner_id = ? AND id = ?)`, t.owner, paraID); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, `DELETE FROM paragraphs WHERE owner_id = ? AND id = ?`, t.owner, paraID)
+	return err
+}
+
 // Paragraphs lists the owner's paragraphs.
 func (t *Tenant) Paragraphs(ctx context.Context) ([]domain.Paragraph, error) {
 	var out []domain.Paragraph

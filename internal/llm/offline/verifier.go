@@ -343,7 +343,7 @@ func droppable(fc clause, j int) []int {
 	clean := func(from, to int, people, numbers bool) bool {
 		for k := from; k < to; k++ {
 			m := fc.marks[k]
-			if m != "" && !(people && m == "people") || !numbers && toks[k].Kind == textnorm.Number {
+			if m != "" && (!people || m != "people") || !numbers && toks[k].Kind == textnorm.Number {
 				return false
 			}
 		}
