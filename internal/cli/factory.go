@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -33,6 +34,10 @@ type Factory struct {
 	// logger, when set before the service opens (serve, worker), hears
 	// the service's and the job engine's logs.
 	logger *slog.Logger
+	// stopGrace, set before the service opens (serve, worker), is how long
+	// running jobs may finish once the process is told to stop; other
+	// commands interrupt them at once (Ctrl-C), to resume on the next run.
+	stopGrace time.Duration
 
 	settings *settings
 	prov     *provider
@@ -170,7 +175,7 @@ func (f *Factory) openService(ctx context.Context, m *modelFlags) (*service.Serv
 		Temperature:    st.Temperature,
 		Prompts:        prompts.Versions(),
 		Jobs: service.JobsConfig{MaxAttempts: st.Jobs.MaxAttempts, Workers: st.Jobs.Workers,
-			BaseBackoff: st.Jobs.Backoff, JobTimeout: st.Jobs.Timeout, Logger: logger},
+			BaseBackoff: st.Jobs.Backoff, JobTimeout: st.Jobs.Timeout, StopGrace: f.stopGrace, Logger: logger},
 		Logger: logger,
 	})
 	if err != nil {

@@ -92,6 +92,11 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 	return nil // a signal is how a server is meant to stop
 }
 
+// stopGrace is how long the jobs running in 'opus serve' or 'opus worker'
+// may finish after SIGTERM; those still running then go back to the queue
+// for another worker (docs/serve.md).
+const stopGrace = 10 * time.Second
+
 // startProcess starts a long-running command (serve, worker): its log,
 // the service with the model settings, and workers jobs workers in this
 // process (-1: jobs.workers; 0: none).
@@ -101,6 +106,7 @@ func (f *Factory) startProcess(ctx context.Context, m *modelFlags, logFormat str
 		return nil, nil, nil, err
 	}
 	f.logger = logger
+	f.stopGrace = stopGrace
 	st, err := f.Settings(m)
 	if err != nil {
 		return nil, nil, nil, err

@@ -197,7 +197,6 @@ type Job struct {
 	Attempt        int     `db:"attempt" json:"attempt"`
 	MaxAttempts    int     `db:"max_attempts" json:"max_attempts"`
 	RunAfter       Time    `db:"run_after" json:"run_after"`
-	LeaseUntil     *Time   `db:"lease_until" json:"-"`
 	IdempotencyKey string  `db:"idempotency_key" json:"idempotency_key"`
 	TraceID        string  `db:"trace_id" json:"trace_id"`
 	EngineJobID    *int64  `db:"engine_job_id" json:"-"`

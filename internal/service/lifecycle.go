@@ -88,11 +88,12 @@ func (s *Service) Ready(ctx context.Context, wantWorkers bool) error {
 	return nil
 }
 
-// Close stops the workers (letting a running step end for up to 10 s),
-// releases the PDF engine and the data directory's lock, and closes the
-// database when Open opened it.
+// Close stops the workers (running jobs get Jobs.StopGrace to finish, then
+// go back to the queue), releases the PDF engine and the data directory's
+// lock, and closes the database when Open opened it.
 func (s *Service) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// Beyond the grace, time for interrupted jobs to be put back.
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Jobs.StopGrace+10*time.Second)
 	defer cancel()
 	err := s.engine.Stop(ctx)
 	if s.pdf != nil {

@@ -6,7 +6,7 @@ import (
 	"github.com/opusblocks/opus/internal/domain"
 )
 
-const jobSelect = `SELECT j.id, j.seq, j.kind, j.target_id, j.state, j.attempt, j.max_attempts, j.run_after, j.lease_until,
+const jobSelect = `SELECT j.id, j.seq, j.kind, j.target_id, j.state, j.attempt, j.max_attempts, j.run_after,
 	j.idempotency_key, j.trace_id, j.engine_job_id, j.error, j.error_code, j.created_at, j.updated_at, j.finished_at,
 	d.seq AS doc_seq, p.seq AS para_seq
 	FROM jobs j LEFT JOIN documents d ON d.id = j.target_id LEFT JOIN paragraphs p ON p.id = j.target_id`
@@ -117,34 +117,48 @@ func (t *Tenant) JobsForTarget(ctx context.Context, targetID string) ([]domain.J
 	return out, nil
 }
 
-// JobUpdate is a change of a job's state.
+// JobUpdate is a job's new state and what goes with it. Error, ErrorCode
+// and Finished are always written (nil, "" and false clear them); Attempt,
+// RunAfter and EngineJobID only when set.
 type JobUpdate struct {
 	State       string
-	Attempt     int
+	Attempt     *int
 	Error       *string
 	ErrorCode   string // with Error, when the job fails for good
 	RunAfter    *domain.Time
-	LeaseUntil  *domain.Time
 	EngineJobID *int64
 	Finished    bool
 }
 
-// UpdateJob records a job's new state.
-func (t *Tenant) UpdateJob(ctx context.Context, jobID string, u JobUpdate) error {
-	q, args := t.jobUpdate(jobID, u)
-	_, err := t.exec(ctx, q, args...)
-	return err
+// JobGuard is what must hold of a job's row for a JobUpdate to apply; zero
+// fields are not checked.
+type JobGuard struct {
+	// States the job must be in.
+	States []string
+	// EngineJobID must be the engine job the row belongs to, and Attempt
+	// the attempt it records: an attempt that a retry or a rescue has
+	// replaced can no longer write the job's outcome.
+	EngineJobID int64
+	Attempt     int
 }
 
-// jobUpdate is the statement that writes u to a job.
-func (t *Tenant) jobUpdate(jobID string, u JobUpdate) (string, []any) {
+// SetJobState writes u to the job when g holds and reports whether it did.
+// It is the one statement that changes a job once created: the job engine
+// keeps the row in step with River's through it alone. On Postgres the row
+// lock makes concurrent writers (a cancel and a worker) take turns, and the
+// second is checked against the first's state.
+func (t *Tenant) SetJobState(ctx context.Context, jobID string, u JobUpdate, g JobGuard) (bool, error) {
 	now := domain.Now()
 	var finished *domain.Time
 	if u.Finished {
 		finished = &now
 	}
-	q := `UPDATE jobs SET state = ?, attempt = ?, error = ?, error_code = ?, lease_until = ?, finished_at = ?, updated_at = ?`
-	args := []any{u.State, u.Attempt, u.Error, nullable(u.ErrorCode), u.LeaseUntil, finished, now}
+	q := `UPDATE jobs SET state = ?, error = ?, error_code = ?, finished_at = ?, updated_at = ?`
+	args := []any{u.State, u.Error, nullable(u.ErrorCode), finished, now}
+	if u.Attempt != nil {
+		q += `, attempt = ?`
+		args = append(args, *u.Attempt)
+	}
 	if u.RunAfter != nil {
 		q += `, run_after = ?`
 		args = append(args, *u.RunAfter)
@@ -153,7 +167,28 @@ func (t *Tenant) jobUpdate(jobID string, u JobUpdate) (string, []any) {
 		q += `, engine_job_id = ?`
 		args = append(args, *u.EngineJobID)
 	}
-	return q + ` WHERE owner_id = ? AND id = ?`, append(args, t.owner, jobID)
+	q += ` WHERE owner_id = ? AND id = ?`
+	args = append(args, t.owner, jobID)
+	if len(g.States) > 0 {
+		q += ` AND state IN (` + placeholders(len(g.States)) + `)`
+		for _, st := range g.States {
+			args = append(args, st)
+		}
+	}
+	if g.EngineJobID != 0 {
+		q += ` AND engine_job_id = ?`
+		args = append(args, g.EngineJobID)
+	}
+	if g.Attempt > 0 {
+		q += ` AND attempt = ?`
+		args = append(args, g.Attempt)
+	}
+	res, err := t.exec(ctx, q, args...)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, wrapDB(err)
 }
 
 // ActiveJobFor returns the owner's queued or running job of a kind on a
@@ -170,34 +205,4 @@ func (t *Tenant) ActiveJobFor(ctx context.Context, kind, targetID string) (*doma
 	}
 	j := r.job()
 	return &j, nil
-}
-
-// UpdateActiveJob records a job's new state only while the job is still
-// queued or running, and reports whether it did. A job that was cancelled
-// (or finished) meanwhile keeps its state, whichever process cancelled it:
-// on Postgres the row lock makes a concurrent cancel and this update take
-// turns, and the second sees the first's state.
-func (t *Tenant) UpdateActiveJob(ctx context.Context, jobID string, u JobUpdate) (bool, error) {
-	q, args := t.jobUpdate(jobID, u)
-	res, err := t.exec(ctx, q+` AND state IN ('queued', 'running')`, args...)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
-	return n == 1, wrapDB(err)
-}
-
-// RequeueFinishedJob puts a failed or cancelled job back in the queue with
-// no attempts made, as engine job engineJobID, and reports whether it was
-// failed or cancelled.
-func (t *Tenant) RequeueFinishedJob(ctx context.Context, jobID string, engineJobID int64) (bool, error) {
-	now := domain.Now()
-	res, err := t.exec(ctx, `UPDATE jobs SET state = ?, attempt = 0, error = NULL, error_code = NULL, lease_until = NULL, finished_at = NULL,
-		run_after = ?, engine_job_id = ?, updated_at = ?
-		WHERE owner_id = ? AND id = ? AND state IN ('failed', 'cancelled')`, domain.JobQueued, now, engineJobID, now, t.owner, jobID)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
-	return n == 1, wrapDB(err)
 }

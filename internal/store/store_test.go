@@ -205,7 +205,7 @@ func TestUpgradeFromVersionOne(t *testing.T) {
 	defer db.Close()
 	var versions []int
 	require.NoError(t, db.X.Select(&versions, `SELECT version FROM schema_migrations ORDER BY version`))
-	assert.Equal(t, []int{1, 2, 3, 4, 5, 6, 7, 8}, versions)
+	assert.Equal(t, []int{1, 2, 3, 4, 5, 6, 7, 8, 9}, versions)
 	_, err = db.X.Exec(`SELECT price_version FROM runs`)
 	assert.NoError(t, err)
 	_, err = db.X.Exec(`SELECT text_layer FROM documents`)
@@ -216,4 +216,6 @@ func TestUpgradeFromVersionOne(t *testing.T) {
 	assert.NoError(t, err)
 	_, err = db.X.Exec(`SELECT disabled_at FROM owners`)
 	assert.NoError(t, err)
+	_, err = db.X.Exec(`SELECT lease_until FROM jobs`)
+	assert.Error(t, err, "0009 dropped the unused lease")
 }

@@ -6,7 +6,10 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jmoiron/sqlx"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/opusblocks/opus/internal/domain"
 )
@@ -69,12 +72,28 @@ func notFound(err error, prefix string, seq int64) error {
 	return err
 }
 
+// pgUniqueViolation is Postgres's SQLSTATE unique_violation.
+const pgUniqueViolation = "23505"
+
+// isUniqueViolation reports whether err (or an error it wraps) is the
+// database refusing a duplicate of a unique key or primary key. It asks the
+// drivers' error codes, not their message text, which differs by version
+// and locale.
 func isUniqueViolation(err error) bool {
-	if err == nil {
-		return false
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == pgUniqueViolation
 	}
-	s := err.Error()
-	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505") || strings.Contains(s, "duplicate key value")
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		// Extended result codes: a UNIQUE constraint and a PRIMARY KEY
+		// are told apart, and both are duplicates.
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return true
+		}
+	}
+	return false
 }
 
 // placeholders returns "?, ?, ?" for n values.
