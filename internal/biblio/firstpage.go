@@ -160,15 +160,7 @@ func readsAsTitle(t string) bool {
 	if len(t) > maxTitleLen {
 		return false
 	}
-	letters, others := 0, 0
-	for _, r := range t {
-		switch {
-		case unicode.IsLetter(r):
-			letters++
-		case !unicode.IsSpace(r):
-			others++
-		}
-	}
+	letters, others := letterCount(t)
 	return len(strings.Fields(t)) >= 4 && letters >= 20 && letters > others
 }
 
@@ -250,15 +242,7 @@ func isBreakLine(l string) bool {
 	if label {
 		return true
 	}
-	letters, others := 0, 0
-	for _, r := range l {
-		switch {
-		case unicode.IsLetter(r):
-			letters++
-		case !unicode.IsSpace(r):
-			others++
-		}
-	}
+	letters, others := letterCount(l)
 	return letters <= others
 }
 

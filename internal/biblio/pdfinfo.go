@@ -271,15 +271,7 @@ func cleanTitle(t string) string {
 			return ""
 		}
 	}
-	letters, others := 0, 0
-	for _, r := range t {
-		switch {
-		case unicode.IsLetter(r):
-			letters++
-		case !unicode.IsSpace(r):
-			others++
-		}
-	}
+	letters, others := letterCount(t)
 	switch {
 	case len(words) < 3 && letters < 12,
 		len(words) == 1 && strings.ContainsAny(t, "0123456789_"),

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Years outside [minYear, maxYear] are taken for other numbers.
@@ -48,4 +49,18 @@ var pageDash = regexp.MustCompile(`\s*[-‐‑‒–—−]+\s*`)
 // "1--10", "1 – 10"): with an en dash, "1–10", as typeset.
 func normPages(s string) string {
 	return pageDash.ReplaceAllString(s, "–")
+}
+
+// letterCount counts the letters of s and its other characters that are
+// not white space: text is prose or a title when letters dominate.
+func letterCount(s string) (letters, others int) {
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+		case !unicode.IsSpace(r):
+			others++
+		}
+	}
+	return letters, others
 }
