@@ -76,8 +76,11 @@ func (f *Factory) renderParagraph(e exportFlags, v *service.ParagraphView, err e
 		fmt.Fprintf(w, "%s is %s — DIAGNOSTICS: unverified text below is not for use\n", v.ID, state(v.State))
 		for _, s := range v.Sentences {
 			mark := styleGood.Render("✓ supported  ")
-			if s.Verdict != domain.VerdictSupported {
+			switch {
+			case s.Verdict != domain.VerdictSupported:
 				mark = styleBad.Render("✗ UNVERIFIED ")
+			case len(s.Retracted) > 0:
+				mark = styleBad.Render("✗ RETRACTED  ")
 			}
 			verbatim := ""
 			if s.Verbatim {
@@ -86,6 +89,9 @@ func (f *Factory) renderParagraph(e exportFlags, v *service.ParagraphView, err e
 			fmt.Fprintf(w, "%s %s%s\n", mark, safe(service.RenderSentence(s)), verbatim)
 			if s.Verdict != domain.VerdictSupported && s.Reason != nil {
 				fmt.Fprintf(w, "               %s\n", styleDim.Render(safe(*s.Reason)))
+			}
+			if len(s.Retracted) > 0 {
+				fmt.Fprintf(w, "               %s\n", styleDim.Render("cites retracted "+strings.Join(s.Retracted, ", ")))
 			}
 		}
 		return nil

@@ -82,6 +82,25 @@ func TestParaRmAndFactsRestore(t *testing.T) {
 	e.ok("para", "generate", spec)
 	e.ok("facts", "retract", "F1")
 	assert.Equal(t, 5, e.run("para", "show", "P1").code, "stale")
+	diag := e.ok("para", "show", "P1", "--diagnostics")
+	assert.Contains(t, diag, "✗ RETRACTED", "the sentence citing the retracted fact is marked")
+	assert.Contains(t, diag, "cites retracted F1")
+	var v struct {
+		Sentences []struct {
+			Facts     []string `json:"facts"`
+			Retracted []string `json:"retracted_facts"`
+		} `json:"sentences"`
+	}
+	e.json(&v, "para", "show", "P1", "--diagnostics")
+	marked := 0
+	for _, s := range v.Sentences {
+		if len(s.Retracted) > 0 {
+			marked++
+			assert.Equal(t, []string{"F1"}, s.Retracted)
+			assert.Contains(t, s.Facts, "F1")
+		}
+	}
+	assert.Positive(t, marked)
 	var restored struct {
 		State    string   `json:"state"`
 		Verified []string `json:"verified_paragraphs"`

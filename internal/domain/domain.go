@@ -183,6 +183,9 @@ type Sentence struct {
 	// (measured when shown, not stored).
 	VerbatimWords int  `db:"-" json:"verbatim_words,omitempty"`
 	Verbatim      bool `db:"-" json:"verbatim,omitempty"`
+	// Retracted names the facts it cites that are retracted now: why a
+	// stale paragraph is not shown (set when shown, not stored).
+	Retracted []string `db:"-" json:"retracted_facts,omitempty"`
 }
 
 // Job is a unit of background work as users see it.

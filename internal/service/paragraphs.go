@@ -420,6 +420,7 @@ func (s *Service) ShowRevision(ctx context.Context, a Actor, handle string, n in
 	}
 	if v != nil && len(v.Sentences) > 0 {
 		markVerbatim(v.Sentences, allowed, s.cfg.VerbatimWords)
+		markRetracted(v.Sentences, activeHandles(allowed))
 	}
 	return v, err
 }
@@ -600,6 +601,19 @@ func paragraphView(p *domain.Paragraph, revs []domain.Revision, active map[strin
 	}
 	return v, domain.Errorf(domain.NotVerified, "%s is %s, not verified: its text is not shown (%s); see 'opus para show %s --diagnostics'",
 		p.Handle, p.State, strings.Join(v.Reasons, "; "), p.Handle)
+}
+
+// markRetracted records on each sentence the facts it cites that are no
+// longer active.
+func markRetracted(ss []domain.Sentence, active map[string]bool) {
+	for i := range ss {
+		ss[i].Retracted = nil
+		for _, h := range ss[i].Facts {
+			if !active[h] {
+				ss[i].Retracted = append(ss[i].Retracted, h)
+			}
+		}
+	}
 }
 
 // RenderSentence is a sentence as it is shown: its stored text with the
@@ -1003,6 +1017,7 @@ func (s *Service) TraceParagraph(ctx context.Context, a Actor, handle string, di
 	// array), so this marks them too.
 	for i := range tr.Revisions {
 		markVerbatim(tr.Revisions[i].Sentences, tr.Allowed, s.cfg.VerbatimWords)
+		markRetracted(tr.Revisions[i].Sentences, active)
 	}
 	return tr, nil
 }
