@@ -241,7 +241,7 @@ func TestCompareReadsAReportFromBeforeTheSplit(t *testing.T) {
 func TestCompareNotesOtherRunsAndOtherSuites(t *testing.T) {
 	a := run(t, offline.New(), splitSet(t))
 	b := *a
-	b.Model = "offline-3"
+	b.Model = a.Model + "-other"
 	b.Splits = map[string]*eval.SplitReport{"test": {SuiteNames: []string{"other"}}, "dev": a.Splits["dev"]}
 	c := eval.Compare(a, &b)
 	notes := strings.Join(c.Notes, ";")
