@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"log/slog"
@@ -20,6 +21,8 @@ type serveOptions struct {
 	f         *Factory
 	Addr      string
 	Workers   int
+	TLSCert   string
+	TLSKey    string
 	LogFormat string
 	Model     modelFlags
 	Export    exportFlags
@@ -38,10 +41,15 @@ anywhere with 'opus worker'. Stops gracefully on SIGTERM or Ctrl-C.`,
 			"opus serve --addr 127.0.0.1:0 --json   # a free port, printed as {\"addr\": …}"),
 		Args: exactArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
+			if (o.TLSCert == "") != (o.TLSKey == "") {
+				return usageError(c, "--tls-cert and --tls-key go together")
+			}
 			return dispatch(c, o, runF, serveRun)
 		},
 	}
 	c.Flags().StringVar(&o.Addr, "addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free one)")
+	c.Flags().StringVar(&o.TLSCert, "tls-cert", "", "serve HTTPS with this PEM certificate `FILE` (chain included)")
+	c.Flags().StringVar(&o.TLSKey, "tls-key", "", "the PEM private key `FILE` of --tls-cert")
 	c.Flags().IntVar(&o.Workers, "workers", -1, "job workers in this process (default: jobs.workers; 0 runs none)")
 	addLogFormat(c, &o.LogFormat)
 	addModelFlags(c, &o.Model)
@@ -50,6 +58,16 @@ anywhere with 'opus worker'. Stops gracefully on SIGTERM or Ctrl-C.`,
 }
 
 func serveRun(ctx context.Context, o *serveOptions) error {
+	var tlsConfig *tls.Config
+	if o.TLSCert != "" {
+		// Loaded before anything starts, so a wrong file is a clear error
+		// rather than a server that fails every handshake.
+		cert, err := tls.LoadX509KeyPair(o.TLSCert, o.TLSKey)
+		if err != nil {
+			return domain.Errorf(domain.Invalid, "--tls-cert %s / --tls-key %s: %v", o.TLSCert, o.TLSKey, err)
+		}
+		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+	}
 	st, svc, logger, err := o.f.startProcess(ctx, &o.Model, o.LogFormat, o.Workers)
 	if err != nil {
 		return err
@@ -68,10 +86,14 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 		WriteTimeout:      2 * time.Minute, // long polls wait at most 1 minute
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		TLSConfig:         tlsConfig,
 	}
-	addr := ln.Addr().String()
-	err = o.f.render(o.Export, map[string]any{"addr": addr, "workers": st.Jobs.Workers}, func(w io.Writer) {
-		logger.Info("serving", "url", "http://"+addr+"/v1", "workers", st.Jobs.Workers)
+	addr, scheme := ln.Addr().String(), "http"
+	if tlsConfig != nil {
+		ln, scheme = tls.NewListener(ln, tlsConfig), "https"
+	}
+	err = o.f.render(o.Export, map[string]any{"addr": addr, "url": scheme + "://" + addr + "/v1", "workers": st.Jobs.Workers}, func(w io.Writer) {
+		logger.Info("serving", "url", scheme+"://"+addr+"/v1", "workers", st.Jobs.Workers)
 	})
 	if err != nil {
 		return err
