@@ -23,6 +23,7 @@ type serveOptions struct {
 	Workers   int
 	TLSCert   string
 	TLSKey    string
+	Signup    bool
 	LogFormat string
 	Model     modelFlags
 	Export    exportFlags
@@ -50,6 +51,7 @@ anywhere with 'opus worker'. Stops gracefully on SIGTERM or Ctrl-C.`,
 	c.Flags().StringVar(&o.Addr, "addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free one)")
 	c.Flags().StringVar(&o.TLSCert, "tls-cert", "", "serve HTTPS with this PEM certificate `FILE` (chain included)")
 	c.Flags().StringVar(&o.TLSKey, "tls-key", "", "the PEM private key `FILE` of --tls-cert")
+	c.Flags().BoolVar(&o.Signup, "allow-signup", false, "let anyone who reaches the server create an account (POST /v1/auth/signup)")
 	c.Flags().IntVar(&o.Workers, "workers", -1, "job workers in this process (default: jobs.workers; 0 runs none)")
 	addLogFormat(c, &o.LogFormat)
 	addModelFlags(c, &o.Model)
@@ -79,7 +81,7 @@ func serveRun(ctx context.Context, o *serveOptions) error {
 	srv := &http.Server{
 		Handler: server.New(svc, server.Options{
 			Version: buildInfo().Version, MaxUploadBytes: int64(st.Limits.UploadMB * (1 << 20)), Logger: logger,
-			Workers: st.Jobs.Workers > 0,
+			Workers: st.Jobs.Workers > 0, AllowSignup: o.Signup,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute, // a 50 MB upload on a slow link

@@ -68,6 +68,19 @@ func (s *server) authRoutes() {
 			}
 			return ok(t), nil
 		})
+	if !s.opt.AllowSignup {
+		return
+	}
+	register(s, huma.Operation{OperationID: "signup", Method: http.MethodPost, Path: "/v1/auth/signup", Tags: []string{"auth"},
+		Summary: "Create an account and get a bearer token (only with opus serve --allow-signup)", Security: []map[string][]string{},
+		DefaultStatus: http.StatusCreated},
+		func(ctx context.Context, _ service.Actor, in *loginIn) (*body[service.NewToken], error) {
+			t, err := s.svc.Signup(ctx, service.LoginInput{Email: in.Body.Email, Password: in.Body.Password, ClientAddr: clientAddr(ctx)})
+			if err != nil {
+				return nil, err
+			}
+			return &body[service.NewToken]{Status: http.StatusCreated, Body: t}, nil
+		})
 }
 
 func (s *server) documentRoutes() {

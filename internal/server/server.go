@@ -31,7 +31,10 @@ type Options struct {
 	MaxUploadBytes int64
 	// Workers says this process runs job workers: /readyz checks them.
 	Workers bool
-	Logger  *slog.Logger
+	// AllowSignup offers POST /v1/auth/signup: anyone who can reach the
+	// server may create an account.
+	AllowSignup bool
+	Logger      *slog.Logger
 }
 
 // statusOf is the one table from the domain's error codes to HTTP statuses.

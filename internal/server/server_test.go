@@ -366,3 +366,31 @@ func TestFactsPagination(t *testing.T) {
 	assert.Equal(t, all, paged)
 	a.do(tok, http.MethodGet, "/v1/facts?cursor=D1", nil, http.StatusUnprocessableEntity, nil)
 }
+
+// Self sign-up exists only when the server is told to allow it; then it
+// creates an account under the password policy and returns a working token.
+func TestSignupOnlyWhenAllowed(t *testing.T) {
+	a := newAPI(t, "sqlite:"+filepath.Join(t.TempDir(), "opus.db"))
+	body := map[string]string{"email": "New.User@Example.org", "password": "correct horse battery staple"}
+	resp, err := http.Post(a.url+"/v1/auth/signup", "application/json", strings.NewReader(`{"email":"x@example.org","password":"correct horse battery staple"}`))
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "no sign-up unless allowed")
+
+	srv := httptest.NewServer(server.New(a.svc, server.Options{Version: "test", AllowSignup: true}))
+	defer srv.Close()
+	b := &api{t: t, url: srv.URL, svc: a.svc}
+	var tok struct {
+		Token string `json:"token"`
+	}
+	b.do("", http.MethodPost, "/v1/auth/signup", body, http.StatusCreated, &tok)
+	require.True(t, strings.HasPrefix(tok.Token, "opus_"))
+	b.do(tok.Token, http.MethodGet, "/v1/documents", nil, http.StatusOK, nil)
+	var u service.User
+	u, err = a.svc.User(context.Background(), "new.user@example.org")
+	require.NoError(t, err)
+	assert.Equal(t, "new.user@example.org", u.Email, "emails are lower-cased")
+
+	b.do("", http.MethodPost, "/v1/auth/signup", body, http.StatusConflict, nil)
+	b.do("", http.MethodPost, "/v1/auth/signup", map[string]string{"email": "weak@example.org", "password": "short"}, http.StatusUnprocessableEntity, nil)
+}

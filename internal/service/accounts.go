@@ -376,6 +376,31 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (NewToken, error) {
 	return s.issueToken(ctx, u, name, ttl)
 }
 
+// Signup creates an account and logs it in: self sign-up, which a server
+// offers only when told to (opus serve --allow-signup). Every sign-up
+// counts against its client address in the login throttle, so one address
+// cannot create accounts in bulk; the rules of AddUser apply.
+func (s *Service) Signup(ctx context.Context, in LoginInput) (NewToken, error) {
+	st := s.accounts()
+	done, wait := st.throttle.begin("signup "+emailKey(in.Email), in.ClientAddr, st.now())
+	if wait > 0 {
+		return NewToken{}, throttled(wait)
+	}
+	defer done(failed) // a strike whatever the outcome: creating accounts is what is limited
+	if _, err := s.AddUser(ctx, in.Email, in.Password); err != nil {
+		return NewToken{}, err
+	}
+	email, err := NormalizeEmail(in.Email)
+	if err != nil {
+		return NewToken{}, err
+	}
+	u, _, err := s.accountsDB().UserForLogin(ctx, email)
+	if err != nil {
+		return NewToken{}, err
+	}
+	return s.issueToken(ctx, u, "signup", DefaultLoginTTL)
+}
+
 // CreateToken makes a token for an account, for pipelines: name labels it,
 // ttl is its lifetime (DefaultTokenTTL when 0; between MinTokenTTL and
 // MaxTokenTTL). The token is in the result and nowhere else.
