@@ -101,11 +101,13 @@ func buildRun(ctx context.Context, o *buildOptions) error {
 	if format == formatJSON {
 		return domain.Errorf(domain.Invalid, "build writes md or latex; for provenance use 'opus para export P1 --format json'")
 	}
-	opts, err := o.f.exportOptions(o.Citations, m.Citations, o.Verbatim)
+	// Settings are read once, with the model flags: open before asking for
+	// the configured citation style.
+	svc, actor, err := o.f.OpenForModel(ctx, &o.Model)
 	if err != nil {
 		return err
 	}
-	svc, actor, err := o.f.OpenForModel(ctx, &o.Model)
+	opts, err := o.f.exportOptions(o.Citations, m.Citations, o.Verbatim)
 	if err != nil {
 		return err
 	}

@@ -74,6 +74,11 @@ sections:
         intent: Report the adverse events.
         facts: [`+adverse+`]
 `)
+	plain := e.writeFile("plain.yaml", "sections:\n  - heading: Methods\n    paragraphs:\n      - spec: specs/methods.yaml\n")
+	r := e.run("build", plain, "--dry-run", "--provider", "nosuch")
+	assert.Equal(t, 2, r.code, "the model flags are honoured, not shadowed by settings read earlier: %s", r.stderr)
+	assert.Contains(t, r.stderr, "nosuch")
+
 	var plan buildReport
 	e.json(&plan, "build", paper, "--dry-run")
 	assert.Equal(t, []string{"generate", "generate", "generate"}, plan.actions())
@@ -114,7 +119,7 @@ sections:
 	// A retracted fact makes its paragraph stale: the build fails, names it,
 	// and leaves the earlier output alone.
 	e.ok("facts", "retract", adverse)
-	r := e.run("build", paper)
+	r = e.run("build", paper)
 	assert.NotEqual(t, 0, r.code)
 	assert.Contains(t, r.stderr, adverse)
 	md3, err := os.ReadFile(filepath.Join(e.home, "paper.md"))

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -324,15 +323,4 @@ func (s *Service) documentByDOI(ctx context.Context, a Actor, doi string) (*doma
 		}
 	}
 	return nil, nil
-}
-
-// String names an import outcome for a terminal line.
-func (r ImportResult) String() string {
-	switch {
-	case r.Document != nil:
-		return fmt.Sprintf("%s  %s  %s", r.Outcome, r.Key, r.Document.Handle)
-	case r.Reason != "":
-		return fmt.Sprintf("%s  %s  (%s)", r.Outcome, r.Key, r.Reason)
-	}
-	return fmt.Sprintf("%s  %s", r.Outcome, r.Key)
 }
