@@ -36,6 +36,28 @@ type body[T any] struct {
 
 func ok[T any](v T) *body[T] { return &body[T]{Status: http.StatusOK, Body: v} }
 
+// listPage is a page of a list with the RFC 8288 link to the next one.
+type listPage[T any] struct {
+	Link string `header:"Link" doc:"the next page, when there may be one (RFC 8288 rel=next)"`
+	Body []T
+}
+
+// pageOf makes a page of items: a full page links to the next, whose
+// cursor is the last item's handle, keeping the list's filters.
+func pageOf[T any](path string, keep url.Values, items []T, limit int, handle func(T) string) *listPage[T] {
+	out := &listPage[T]{Body: orEmpty(items)}
+	if len(items) == limit && limit > 0 {
+		q := url.Values{}
+		for k, v := range keep {
+			q[k] = v
+		}
+		q.Set("cursor", handle(items[len(items)-1]))
+		q.Set("limit", strconv.Itoa(limit))
+		out.Link = "<" + path + "?" + q.Encode() + `>; rel="next"`
+	}
+	return out
+}
+
 func accepted[T any](v T) *body[T] { return &body[T]{Status: http.StatusAccepted, Body: v} }
 
 // paragraphJob is what a paragraph-writing POST returns.
@@ -84,11 +106,18 @@ func (s *server) authRoutes() {
 }
 
 func (s *server) documentRoutes() {
+	type listIn struct {
+		Limit  int    `query:"limit" default:"100" minimum:"1" maximum:"1000" doc:"at most this many documents"`
+		Cursor string `query:"cursor" doc:"the page after this document handle: the cursor of the Link header's next page"`
+	}
 	register(s, huma.Operation{OperationID: "list-documents", Method: http.MethodGet, Path: "/v1/documents", Tags: []string{"documents"},
-		Summary: "List documents"},
-		func(ctx context.Context, a service.Actor, _ *struct{}) (*body[[]domain.Document], error) {
-			ds, err := s.svc.Documents(ctx, a)
-			return ok(orEmpty(ds)), err
+		Summary: "List documents in handle order, a page at a time (Link: rel=next)"},
+		func(ctx context.Context, a service.Actor, in *listIn) (*listPage[domain.Document], error) {
+			ds, err := s.svc.DocumentsPage(ctx, a, in.Cursor, in.Limit)
+			if err != nil {
+				return nil, err
+			}
+			return pageOf("/v1/documents", nil, ds, in.Limit, func(d domain.Document) string { return d.Handle }), nil
 		})
 	type uploadIn struct {
 		RawBody huma.MultipartFormFiles[struct {
@@ -253,11 +282,18 @@ func (s *server) paragraphRoutes() {
 			}
 			return s.paragraphJob(ctx, a, p, j)
 		})
+	type listIn struct {
+		Limit  int    `query:"limit" default:"100" minimum:"1" maximum:"1000" doc:"at most this many paragraphs"`
+		Cursor string `query:"cursor" doc:"the page after this paragraph handle: the cursor of the Link header's next page"`
+	}
 	register(s, huma.Operation{OperationID: "list-paragraphs", Method: http.MethodGet, Path: "/v1/paragraphs", Tags: []string{"paragraphs"},
-		Summary: "List paragraphs and their states"},
-		func(ctx context.Context, a service.Actor, _ *struct{}) (*body[[]service.ParagraphSummary], error) {
-			ps, err := s.svc.Paragraphs(ctx, a)
-			return ok(orEmpty(ps)), err
+		Summary: "List paragraphs and their states in handle order, a page at a time (Link: rel=next)"},
+		func(ctx context.Context, a service.Actor, in *listIn) (*listPage[service.ParagraphSummary], error) {
+			ps, err := s.svc.ParagraphsPage(ctx, a, in.Cursor, in.Limit)
+			if err != nil {
+				return nil, err
+			}
+			return pageOf("/v1/paragraphs", nil, ps, in.Limit, func(p service.ParagraphSummary) string { return p.Handle }), nil
 		})
 	register(s, huma.Operation{OperationID: "get-paragraph", Method: http.MethodGet, Path: "/v1/paragraphs/{id}", Tags: []string{"paragraphs"},
 		Summary: "Get a paragraph: its text only when every sentence is verified (else 409, no text)"},
@@ -305,13 +341,17 @@ func (s *server) paragraphJob(ctx context.Context, a service.Actor, p *domain.Pa
 
 func (s *server) jobRoutes() {
 	type listIn struct {
-		Limit int `query:"limit" default:"50" minimum:"1" maximum:"1000"`
+		Limit  int    `query:"limit" default:"50" minimum:"1" maximum:"1000"`
+		Cursor string `query:"cursor" doc:"the page of jobs older than this job handle: the cursor of the Link header's next page"`
 	}
 	register(s, huma.Operation{OperationID: "list-jobs", Method: http.MethodGet, Path: "/v1/jobs", Tags: []string{"jobs"},
-		Summary: "List recent jobs"},
-		func(ctx context.Context, a service.Actor, in *listIn) (*body[[]domain.Job], error) {
-			js, err := s.svc.Jobs(ctx, a, in.Limit)
-			return ok(orEmpty(js)), err
+		Summary: "List jobs, newest first, a page at a time (Link: rel=next)"},
+		func(ctx context.Context, a service.Actor, in *listIn) (*listPage[domain.Job], error) {
+			js, err := s.svc.JobsPage(ctx, a, in.Cursor, in.Limit)
+			if err != nil {
+				return nil, err
+			}
+			return pageOf("/v1/jobs", nil, js, in.Limit, func(j domain.Job) string { return j.Handle }), nil
 		})
 	type getIn struct {
 		ID   string `path:"id"`
@@ -349,15 +389,26 @@ func (s *server) jobRoutes() {
 			return accepted(j), err
 		})
 	type runsIn struct {
-		Job   string `query:"job" doc:"only runs of this job, e.g. J2"`
-		Agent string `query:"agent" enum:"librarian,writer,verifier,"`
-		Limit int    `query:"limit" default:"50" minimum:"1" maximum:"1000"`
+		Job    string `query:"job" doc:"only runs of this job, e.g. J2"`
+		Agent  string `query:"agent" enum:"librarian,writer,verifier,"`
+		Limit  int    `query:"limit" default:"50" minimum:"1" maximum:"1000"`
+		Cursor string `query:"cursor" doc:"the page of runs older than this run handle: the cursor of the Link header's next page"`
 	}
 	register(s, huma.Operation{OperationID: "list-runs", Method: http.MethodGet, Path: "/v1/runs", Tags: []string{"runs"},
-		Summary: "List model calls, newest first"},
-		func(ctx context.Context, a service.Actor, in *runsIn) (*body[[]domain.Run], error) {
-			rs, err := s.svc.Runs(ctx, a, service.RunFilter{Job: in.Job, Agent: in.Agent, Limit: in.Limit})
-			return ok(orEmpty(rs)), err
+		Summary: "List model calls, newest first, a page at a time (Link: rel=next)"},
+		func(ctx context.Context, a service.Actor, in *runsIn) (*listPage[domain.Run], error) {
+			rs, err := s.svc.Runs(ctx, a, service.RunFilter{Job: in.Job, Agent: in.Agent, Limit: in.Limit, Before: in.Cursor})
+			if err != nil {
+				return nil, err
+			}
+			keep := url.Values{}
+			if in.Job != "" {
+				keep.Set("job", in.Job)
+			}
+			if in.Agent != "" {
+				keep.Set("agent", in.Agent)
+			}
+			return pageOf("/v1/runs", keep, rs, in.Limit, func(r domain.Run) string { return r.Handle }), nil
 		})
 	register(s, huma.Operation{OperationID: "run-stats", Method: http.MethodGet, Path: "/v1/runs/stats", Tags: []string{"runs"},
 		Summary: "Calls, tokens and cost by agent, model and day"},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -393,4 +394,58 @@ func TestSignupOnlyWhenAllowed(t *testing.T) {
 
 	b.do("", http.MethodPost, "/v1/auth/signup", body, http.StatusConflict, nil)
 	b.do("", http.MethodPost, "/v1/auth/signup", map[string]string{"email": "weak@example.org", "password": "short"}, http.StatusUnprocessableEntity, nil)
+}
+
+// Every list pages by cursor: following Link rel=next yields exactly the
+// whole list, in its order, once each; a cursor of another kind is refused.
+func TestListsPagination(t *testing.T) {
+	a := newAPI(t, "sqlite:"+filepath.Join(t.TempDir(), "opus.db"))
+	tok := a.user("lists@example.org")
+	for i := range 5 {
+		path := filepath.Join(t.TempDir(), fmt.Sprintf("n%d.txt", i))
+		require.NoError(t, os.WriteFile(path, fmt.Appendf(nil, "The trial enrolled %d adult patients at four centres.\n", 100+i), 0o600))
+		a.do(tok, http.MethodPost, "/v1/documents", upload(t, path), http.StatusCreated, nil)
+		a.do(tok, http.MethodPost, fmt.Sprintf("/v1/documents/D%d/extract", i+1), nil, http.StatusAccepted, nil)
+	}
+	var j job
+	a.do(tok, http.MethodGet, "/v1/jobs/J5?wait=30s", nil, http.StatusOK, &j)
+	for i := range 3 {
+		spec := map[string]any{"section": "methods", "intent": "Describe the trial.", "facts": []string{fmt.Sprintf("F%d", i+1)}}
+		a.do(tok, http.MethodPost, "/v1/paragraphs", spec, http.StatusAccepted, nil)
+	}
+	a.do(tok, http.MethodGet, "/v1/jobs/J8?wait=30s", nil, http.StatusOK, &j)
+	type item struct {
+		ID string `json:"id"`
+	}
+	walk := func(first string) []item {
+		var out []item
+		next, pages := first, 0
+		for next != "" {
+			var page []item
+			resp := a.do(tok, http.MethodGet, next, nil, http.StatusOK, &page)
+			out = append(out, page...)
+			next = ""
+			if link := resp.Header.Get("Link"); link != "" {
+				next = strings.TrimPrefix(strings.SplitN(link, ">", 2)[0], "<")
+			}
+			pages++
+			require.Less(t, pages, 100, "pagination does not end")
+		}
+		return out
+	}
+	for _, tc := range []struct{ path, wrongCursor string }{
+		{"/v1/documents", "J1"}, {"/v1/jobs", "D1"}, {"/v1/runs", "J1"}, {"/v1/paragraphs", "D1"},
+	} {
+		var all []item
+		a.do(tok, http.MethodGet, tc.path+"?limit=1000", nil, http.StatusOK, &all)
+		assert.Equal(t, all, walk(tc.path+"?limit=2"), tc.path)
+		a.do(tok, http.MethodGet, tc.path+"?cursor="+tc.wrongCursor, nil, http.StatusUnprocessableEntity, nil)
+	}
+	var docs, jobs []item
+	a.do(tok, http.MethodGet, "/v1/documents?limit=1000", nil, http.StatusOK, &docs)
+	a.do(tok, http.MethodGet, "/v1/jobs?limit=1000", nil, http.StatusOK, &jobs)
+	require.Len(t, docs, 5)
+	assert.Equal(t, "D1", docs[0].ID, "documents oldest first")
+	require.Len(t, jobs, 8)
+	assert.Equal(t, "J8", jobs[0].ID, "jobs newest first")
 }

@@ -320,7 +320,17 @@ func mb(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/(1<<20)) }
 
 // Documents lists the owner's documents.
 func (s *Service) Documents(ctx context.Context, a Actor) ([]domain.Document, error) {
-	return s.db.Tenant(a.OwnerID).Documents(ctx)
+	return s.DocumentsPage(ctx, a, "", 0)
+}
+
+// DocumentsPage lists the owner's documents in handle order, after the
+// document handle after when it is set, at most limit (all when 0).
+func (s *Service) DocumentsPage(ctx context.Context, a Actor, after string, limit int) ([]domain.Document, error) {
+	p, err := page(domain.DocPrefix, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	return s.db.Tenant(a.OwnerID).DocumentsPage(ctx, p)
 }
 
 // DocumentView is a document with its fact counts.

@@ -17,10 +17,33 @@ func (s *Service) resolveJob(ctx context.Context, a Actor, handle string) (*doma
 
 // Jobs lists the owner's most recent jobs.
 func (s *Service) Jobs(ctx context.Context, a Actor, limit int) ([]domain.Job, error) {
+	return s.JobsPage(ctx, a, "", limit)
+}
+
+// JobsPage lists the owner's jobs newest first, older than the job handle
+// before when it is set (a page's cursor).
+func (s *Service) JobsPage(ctx context.Context, a Actor, before string, limit int) ([]domain.Job, error) {
 	if limit <= 0 {
 		limit = 50
 	}
-	return s.db.Tenant(a.OwnerID).Jobs(ctx, limit)
+	p, err := page(domain.JobPrefix, before, limit)
+	if err != nil {
+		return nil, err
+	}
+	return s.db.Tenant(a.OwnerID).Jobs(ctx, p)
+}
+
+// page is the store's page for a cursor handle ("" for the first page).
+func page(prefix, cursor string, limit int) (store.Page, error) {
+	p := store.Page{Limit: limit}
+	if cursor != "" {
+		seq, err := domain.ParseHandle(prefix, cursor)
+		if err != nil {
+			return p, domain.Errorf(domain.Invalid, "cursor %q: %s", cursor, domain.ErrorMessage(err))
+		}
+		p.Cursor = seq
+	}
+	return p, nil
 }
 
 // Job shows one job.
@@ -59,9 +82,10 @@ func (s *Service) RetryJob(ctx context.Context, a Actor, handle string) (*domain
 
 // RunFilter narrows Runs.
 type RunFilter struct {
-	Job   string // job handle
-	Agent string
-	Limit int
+	Job    string // job handle
+	Agent  string
+	Limit  int
+	Before string // only runs older than this run handle (a page's cursor)
 }
 
 // Runs lists the owner's runs, newest first. Bodies are left out of lists.
@@ -70,6 +94,11 @@ func (s *Service) Runs(ctx context.Context, a Actor, f RunFilter) ([]domain.Run,
 	if rf.Limit <= 0 {
 		rf.Limit = 50
 	}
+	p, err := page(domain.RunPrefix, f.Before, rf.Limit)
+	if err != nil {
+		return nil, err
+	}
+	rf.Before = p.Cursor
 	if f.Job != "" {
 		j, err := s.resolveJob(ctx, a, f.Job)
 		if err != nil {

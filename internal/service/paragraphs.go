@@ -319,7 +319,17 @@ type ParagraphSummary struct {
 
 // Paragraphs lists the owner's paragraphs (states only, never text).
 func (s *Service) Paragraphs(ctx context.Context, a Actor) ([]ParagraphSummary, error) {
-	ps, err := s.db.Tenant(a.OwnerID).Paragraphs(ctx)
+	return s.ParagraphsPage(ctx, a, "", 0)
+}
+
+// ParagraphsPage lists the owner's paragraphs in handle order, after the
+// paragraph handle after when it is set, at most limit (all when 0).
+func (s *Service) ParagraphsPage(ctx context.Context, a Actor, after string, limit int) ([]ParagraphSummary, error) {
+	p, err := page(domain.ParaPrefix, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := s.db.Tenant(a.OwnerID).ParagraphsPage(ctx, p)
 	if err != nil {
 		return nil, err
 	}

@@ -113,8 +113,47 @@ func (t *Tenant) DocumentByID(ctx context.Context, id string) (*domain.Document,
 
 // Documents lists the owner's documents, oldest first.
 func (t *Tenant) Documents(ctx context.Context) ([]domain.Document, error) {
+	return t.DocumentsPage(ctx, Page{})
+}
+
+// Page is a cursor page of a list in handle order: the items after
+// (ascending lists) or before (newest-first lists) the handle number
+// Cursor, at most Limit of them (all when 0).
+type Page struct {
+	Cursor int64
+	Limit  int
+}
+
+// clause is p's condition on column and its LIMIT, for a list ordered by
+// column ascending (or descending when newestFirst).
+func (p Page) clause(column string, newestFirst bool) (string, []any) {
+	var q string
+	var args []any
+	if p.Cursor > 0 {
+		op := " > ?"
+		if newestFirst {
+			op = " < ?"
+		}
+		q += " AND " + column + op
+		args = append(args, p.Cursor)
+	}
+	dir := ""
+	if newestFirst {
+		dir = " DESC"
+	}
+	q += " ORDER BY " + column + dir
+	if p.Limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, p.Limit)
+	}
+	return q, args
+}
+
+// DocumentsPage is a page of the owner's documents, oldest first.
+func (t *Tenant) DocumentsPage(ctx context.Context, p Page) ([]domain.Document, error) {
 	var out []domain.Document
-	if err := t.selectAll(ctx, &out, `SELECT `+docColumns+` FROM documents WHERE owner_id = ? ORDER BY seq`, t.owner); err != nil {
+	where, args := p.clause("seq", false)
+	if err := t.selectAll(ctx, &out, `SELECT `+docColumns+` FROM documents WHERE owner_id = ?`+where, append([]any{t.owner}, args...)...); err != nil {
 		return nil, err
 	}
 	for i := range out {

@@ -92,9 +92,10 @@ func (t *Tenant) JobByID(ctx context.Context, id string) (*domain.Job, error) {
 }
 
 // Jobs lists the owner's jobs, newest first.
-func (t *Tenant) Jobs(ctx context.Context, limit int) ([]domain.Job, error) {
+func (t *Tenant) Jobs(ctx context.Context, p Page) ([]domain.Job, error) {
 	var rows []jobRow
-	if err := t.selectAll(ctx, &rows, jobSelect+` WHERE j.owner_id = ? ORDER BY j.seq DESC LIMIT ?`, t.owner, limit); err != nil {
+	where, args := p.clause("j.seq", true)
+	if err := t.selectAll(ctx, &rows, jobSelect+` WHERE j.owner_id = ?`+where, append([]any{t.owner}, args...)...); err != nil {
 		return nil, err
 	}
 	out := make([]domain.Job, len(rows))

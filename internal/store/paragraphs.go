@@ -96,8 +96,14 @@ func (t *Tenant) DeleteParagraph(ctx context.Context, paraID string) error {
 
 // Paragraphs lists the owner's paragraphs.
 func (t *Tenant) Paragraphs(ctx context.Context) ([]domain.Paragraph, error) {
+	return t.ParagraphsPage(ctx, Page{})
+}
+
+// ParagraphsPage is a page of the owner's paragraphs, oldest first.
+func (t *Tenant) ParagraphsPage(ctx context.Context, p Page) ([]domain.Paragraph, error) {
 	var out []domain.Paragraph
-	if err := t.selectAll(ctx, &out, `SELECT `+paraColumns+` FROM paragraphs WHERE owner_id = ? ORDER BY seq`, t.owner); err != nil {
+	where, args := p.clause("seq", false)
+	if err := t.selectAll(ctx, &out, `SELECT `+paraColumns+` FROM paragraphs WHERE owner_id = ?`+where, append([]any{t.owner}, args...)...); err != nil {
 		return nil, err
 	}
 	for i := range out {

@@ -49,6 +49,8 @@ type RunFilter struct {
 	Agent string
 	IDs   []string
 	Limit int
+	// Before, when set, lists only runs older than this handle number.
+	Before int64
 }
 
 // Runs lists the owner's runs, newest first.
@@ -69,11 +71,9 @@ func (t *Tenant) Runs(ctx context.Context, rf RunFilter) ([]domain.Run, error) {
 			args = append(args, id)
 		}
 	}
-	q += ` ORDER BY r.seq DESC`
-	if rf.Limit > 0 {
-		q += ` LIMIT ?`
-		args = append(args, rf.Limit)
-	}
+	where, pargs := Page{Cursor: rf.Before, Limit: rf.Limit}.clause("r.seq", true)
+	q += where
+	args = append(args, pargs...)
 	var rows []runRow
 	if err := t.selectAll(ctx, &rows, q, args...); err != nil {
 		return nil, err
