@@ -129,6 +129,59 @@ type accountState struct {
 	throttle *throttle
 	mu       sync.Mutex
 	clock    func() time.Time
+	// verified holds tokens checked against the database in the last
+	// AuthCacheTTL, by hash: a busy client's requests cost one query,
+	// not two. Anything that revokes tokens in this process clears it.
+	verified map[string]verifiedToken
+}
+
+// verifiedToken is a token found valid, and until when that holds.
+type verifiedToken struct {
+	actor Actor
+	until time.Time
+}
+
+// AuthCacheTTL is how long a token found valid is taken as valid without
+// asking the database again. A token revoked, or a user disabled, by
+// another process (opus token revoke, opus user disable on the server's
+// database) stops working within this time; in this process, at once.
+const AuthCacheTTL = 2 * time.Second
+
+// maxVerified bounds the tokens remembered; past it the memory starts
+// afresh.
+const maxVerified = 10000
+
+// remembered returns the actor of a token found valid within AuthCacheTTL.
+func (st *accountState) remembered(hash string, now time.Time) (Actor, bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	v, ok := st.verified[hash]
+	if !ok || !now.Before(v.until) {
+		return Actor{}, false
+	}
+	return v.actor, true
+}
+
+// remember records a token found valid, until AuthCacheTTL from now or its
+// expiry, whichever is first.
+func (st *accountState) remember(hash string, a Actor, now time.Time, expires *domain.Time) {
+	until := now.Add(AuthCacheTTL)
+	if expires != nil && expires.Before(until) {
+		until = expires.Time
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.verified == nil || len(st.verified) >= maxVerified {
+		st.verified = map[string]verifiedToken{}
+	}
+	st.verified[hash] = verifiedToken{actor: a, until: until}
+}
+
+// forget clears the remembered tokens: a token or user was revoked here.
+func (st *accountState) forget() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.verified = nil
 }
 
 func (st *accountState) now() time.Time {
@@ -267,6 +320,7 @@ func (s *Service) DisableUser(ctx context.Context, email string) (User, int, err
 		return toUser(u), 0, nil
 	}
 	at := s.nowTime()
+	defer s.accounts().forget()
 	n, err := s.accountsDB().SetUserDisabled(ctx, u.ID, &at)
 	if err != nil {
 		return User{}, 0, err
@@ -309,6 +363,7 @@ func (s *Service) SetPassword(ctx context.Context, email, password string) (User
 	if err != nil {
 		return User{}, 0, err
 	}
+	defer s.accounts().forget()
 	n, err := s.accountsDB().SetPasswordHash(ctx, u.ID, h, true)
 	if err != nil {
 		return User{}, 0, err
@@ -511,6 +566,10 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Actor, error)
 		return Actor{}, errToken()
 	}
 	h := tokenHash(token)
+	st := s.accounts()
+	if a, ok := st.remembered(h, st.now()); ok {
+		return a, nil
+	}
 	t, err := s.accountsDB().TokenByHash(ctx, h)
 	if domain.ErrorCode(err) == domain.NotFound {
 		return Actor{}, errToken()
@@ -527,7 +586,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Actor, error)
 		// Best effort: a request is not refused because this write failed.
 		_ = s.accountsDB().TouchToken(ctx, h, now, domain.Time{Time: now.Add(-touchEvery)})
 	}
-	return Actor{OwnerID: t.OwnerID}, nil
+	a := Actor{OwnerID: t.OwnerID}
+	st.remember(h, a, now.Time, t.ExpiresAt)
+	return a, nil
 }
 
 // Logout revokes the token the caller presents (a session ending).
@@ -535,6 +596,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if _, err := s.Authenticate(ctx, token); err != nil {
 		return err
 	}
+	defer s.accounts().forget()
 	return s.accountsDB().RevokeTokenByHash(ctx, tokenHash(token))
 }
 
@@ -587,6 +649,7 @@ func (s *Service) revokeToken(ctx context.Context, ownerID, id string) (TokenInf
 		}
 		return TokenInfo{}, domain.Errorf(domain.NotFound, "token %q does not exist (ids are %d hex digits; see 'opus token list')", id, 2*tokenIDBytes)
 	}
+	defer s.accounts().forget()
 	t, err := s.accountsDB().RevokeToken(ctx, ownerID, key)
 	if err != nil {
 		return TokenInfo{}, err

@@ -191,10 +191,13 @@ func TestDisabledAccountCannotLogInAndItsTokensStop(t *testing.T) {
 		require.NoError(t, err)
 
 		// Disabled with a live token that escaped revocation (planted
-		// straight in the database): the account's state still stops it.
+		// straight in the database, as another process would): the
+		// account's state stops it once the token's last check is older
+		// than AuthCacheTTL.
 		at := domain.Now()
 		_, err = db.X.ExecContext(ctx, db.Rebind(`UPDATE owners SET disabled_at = ? WHERE kind = 'user'`), at)
 		require.NoError(t, err)
+		a.advance(service.AuthCacheTTL)
 		_, err = a.Authenticate(ctx, fresh.Token)
 		assert.Equal(t, domain.Unauthenticated, domain.ErrorCode(err))
 	})
@@ -675,4 +678,46 @@ func TestSecretsStayOutOfPrintsAndLogs(t *testing.T) {
 	assert.NotContains(t, buf.String(), tok.Token)
 	assert.NotContains(t, buf.String(), adaPassword)
 	assert.Contains(t, buf.String(), tok.ID)
+}
+
+// A token found valid is taken as valid for AuthCacheTTL without another
+// query: a revocation by another process (planted in the database) takes
+// effect within that time, one in this process at once, and a token's
+// expiry exactly when it comes.
+func TestAuthenticationIsRememberedBriefly(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a := newAccounts(t, db)
+		addUser(t, a, "ada@example.org", adaPassword)
+		tok, err := a.CreateToken(ctx, "ada@example.org", "ci", service.MinTokenTTL)
+		require.NoError(t, err)
+		_, err = a.Authenticate(ctx, tok.Token)
+		require.NoError(t, err)
+
+		_, err = db.X.ExecContext(ctx, db.Rebind(`UPDATE api_tokens SET revoked_at = ?`), domain.Now())
+		require.NoError(t, err)
+		_, err = a.Authenticate(ctx, tok.Token)
+		assert.NoError(t, err, "checked a moment ago: not asked again")
+		a.advance(service.AuthCacheTTL)
+		_, err = a.Authenticate(ctx, tok.Token)
+		assert.Equal(t, domain.Unauthenticated, domain.ErrorCode(err), "revoked elsewhere: refused within AuthCacheTTL")
+
+		other, err := a.CreateToken(ctx, "ada@example.org", "ci2", service.MinTokenTTL)
+		require.NoError(t, err)
+		_, err = a.Authenticate(ctx, other.Token)
+		require.NoError(t, err)
+		_, err = a.RevokeToken(ctx, other.ID)
+		require.NoError(t, err)
+		_, err = a.Authenticate(ctx, other.Token)
+		assert.Equal(t, domain.Unauthenticated, domain.ErrorCode(err), "revoked here: refused at once")
+
+		short, err := a.CreateToken(ctx, "ada@example.org", "ci3", service.MinTokenTTL)
+		require.NoError(t, err)
+		a.advance(service.MinTokenTTL - time.Second)
+		_, err = a.Authenticate(ctx, short.Token)
+		require.NoError(t, err)
+		a.advance(time.Second)
+		_, err = a.Authenticate(ctx, short.Token)
+		assert.Equal(t, domain.Unauthenticated, domain.ErrorCode(err), "expired: refused at its expiry, remembered or not")
+	})
 }
