@@ -32,7 +32,7 @@ func WriteBibTeX(w io.Writer, refs []biblio.Ref) error {
 	var uniq []biblio.Ref
 	seen := map[string]bool{}
 	for _, r := range refs {
-		if !validKey(r.Key) {
+		if !ValidKey(r.Key) {
 			return &KeyError{Key: r.Key, Title: r.Title}
 		}
 		if !seen[r.Key] {

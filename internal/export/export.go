@@ -221,17 +221,17 @@ func (m Manuscript) eachCite(f func(Cite)) {
 // checkKeys rejects references that cannot be cited by key.
 func checkKeys(refs []biblio.Ref) error {
 	for _, r := range refs {
-		if !validKey(r.Key) {
+		if !ValidKey(r.Key) {
 			return &KeyError{Key: r.Key, Title: r.Title}
 		}
 	}
 	return nil
 }
 
-// validKey accepts keys that BibTeX, natbib and Pandoc all read as they
+// ValidKey accepts keys that BibTeX, natbib and Pandoc all read as they
 // are. Reference managers generate keys of letters, digits and a little
 // punctuation; anything else would break one of the three.
-func validKey(k string) bool {
+func ValidKey(k string) bool {
 	if k == "" {
 		return false
 	}

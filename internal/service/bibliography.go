@@ -10,6 +10,7 @@ import (
 
 	"github.com/opusblocks/opus/internal/biblio"
 	"github.com/opusblocks/opus/internal/domain"
+	"github.com/opusblocks/opus/internal/export"
 	"github.com/opusblocks/opus/internal/store"
 )
 
@@ -218,17 +219,15 @@ func (s *Service) EditDocument(ctx context.Context, a Actor, handle string, e Do
 	return d, nil
 }
 
-// checkKey refuses a citation key that BibTeX, LaTeX's \cite or Pandoc's
-// [@key] would read differently: they allow letters, digits and a few
-// marks, no spaces, commas, braces or quotes.
+// checkKey refuses a citation key that an export could not cite by
+// (export.ValidKey), naming the first character at fault.
 func checkKey(k string) error {
 	if k == "" {
 		return domain.Errorf(domain.Invalid, "the citation key is empty; give one like smith2020 (or leave --key out)")
 	}
 	for _, r := range k {
-		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_-:.", r)
-		if !ok {
-			return domain.Errorf(domain.Invalid, "citation key %q has %q; use letters, digits and _ - : . only", k, r)
+		if !export.ValidKey(string(r)) {
+			return domain.Errorf(domain.Invalid, "citation key %q has %q; use ASCII letters, digits and - _ : . / + only", k, r)
 		}
 	}
 	return nil
@@ -258,11 +257,12 @@ const (
 // all. progress, if set, is told of each entry done.
 func (s *Service) ImportBib(ctx context.Context, a Actor, b *Bib, progress func(ImportResult)) ([]ImportResult, error) {
 	var out []ImportResult
+	byDOI := &docsByDOI{}
 	for _, e := range b.Entries {
 		if err := ctx.Err(); err != nil {
 			return out, domain.Wrap(err, domain.Cancelled, "cancelled")
 		}
-		r := s.importEntry(ctx, a, b, e)
+		r := s.importEntry(ctx, a, b, e, byDOI)
 		out = append(out, r)
 		if progress != nil {
 			progress(r)
@@ -271,11 +271,11 @@ func (s *Service) ImportBib(ctx context.Context, a Actor, b *Bib, progress func(
 	return out, nil
 }
 
-func (s *Service) importEntry(ctx context.Context, a Actor, b *Bib, e biblio.Entry) ImportResult {
+func (s *Service) importEntry(ctx context.Context, a Actor, b *Bib, e biblio.Entry, byDOI *docsByDOI) ImportResult {
 	r := ImportResult{Key: e.Ref.Key}
 	one := &Bib{Source: b.Source, Entries: []biblio.Entry{e}}
 	if len(e.Files) == 0 {
-		d, err := s.documentByDOI(ctx, a, e.Ref.DOI)
+		d, err := byDOI.find(ctx, s.db.Tenant(a.OwnerID), e.Ref.DOI)
 		if err != nil || d == nil {
 			r.Outcome, r.Reason = ImportSkipped, "no PDF linked (a file field) and no stored document with its DOI"
 			if err != nil {
@@ -301,6 +301,7 @@ func (s *Service) importEntry(ctx context.Context, a Actor, b *Bib, e biblio.Ent
 		r.Outcome, r.Reason = ImportFailed, err.Error()
 		return r
 	}
+	byDOI.add(res.Document)
 	r.Document, r.Outcome = res.Document, ImportAdded
 	if res.Existed {
 		r.Outcome = ImportUpdated
@@ -308,19 +309,39 @@ func (s *Service) importEntry(ctx context.Context, a Actor, b *Bib, e biblio.Ent
 	return r
 }
 
-// documentByDOI returns the owner's document with that DOI, or nil.
-func (s *Service) documentByDOI(ctx context.Context, a Actor, doi string) (*domain.Document, error) {
+// docsByDOI finds the owner's documents by DOI during one import: the
+// documents are read once, when the first entry without a file needs
+// them, and those the import adds are added.
+type docsByDOI struct {
+	loaded bool
+	docs   map[string]*domain.Document // by lower-cased DOI
+}
+
+func (x *docsByDOI) find(ctx context.Context, tn *store.Tenant, doi string) (*domain.Document, error) {
 	if doi == "" {
 		return nil, nil
 	}
-	docs, err := s.db.Tenant(a.OwnerID).Documents(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for i := range docs {
-		if strings.EqualFold(docs[i].Bib.DOI, doi) {
-			return &docs[i], nil
+	if !x.loaded {
+		docs, err := tn.Documents(ctx)
+		if err != nil {
+			return nil, err
+		}
+		x.loaded, x.docs = true, nil // the documents added so far are among these
+		for i := range docs {
+			x.add(&docs[i])
 		}
 	}
-	return nil, nil
+	return x.docs[strings.ToLower(doi)], nil
+}
+
+func (x *docsByDOI) add(d *domain.Document) {
+	if d.Bib.DOI == "" {
+		return
+	}
+	if x.docs == nil {
+		x.docs = map[string]*domain.Document{}
+	}
+	if _, ok := x.docs[strings.ToLower(d.Bib.DOI)]; !ok { // the oldest, as a scan in handle order finds
+		x.docs[strings.ToLower(d.Bib.DOI)] = d
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/opusblocks/opus/internal/domain"
+	"github.com/opusblocks/opus/internal/export"
 	"github.com/opusblocks/opus/internal/spec"
 )
 
@@ -65,8 +66,10 @@ func ReadManuscript(path string) (*Manuscript, error) {
 		return nil, domain.Errorf(domain.Invalid, "%s: %v (a manuscript has title, citations and sections)", path, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	m := &Manuscript{Path: path, Title: strings.TrimSpace(mf.Title), Citations: mf.Citations}
-	if m.Citations != "" && !validStyle(m.Citations) {
-		return nil, domain.Errorf(domain.Invalid, "%s: citations: %q is not one of numeric, author-year, none", path, m.Citations)
+	if m.Citations != "" {
+		if _, err := export.ParseStyle(m.Citations); err != nil {
+			return nil, domain.Errorf(domain.Invalid, "%s: citations: %v", path, err)
+		}
 	}
 	if len(mf.Sections) == 0 {
 		return nil, domain.Errorf(domain.Invalid, "%s has no sections; list them under sections:, each with a heading and paragraphs", path)
@@ -119,10 +122,6 @@ func manuscriptParagraph(path, dir string, i, j int, p map[string]any) (*Manuscr
 		return nil, domain.Wrap(err, domain.Invalid, "%s: %s", source, err.Error())
 	}
 	return &ManuscriptParagraph{Source: source, Spec: sp.Canonical(), Hash: sp.Hash()}, nil
-}
-
-func validStyle(s string) bool {
-	return s == "numeric" || s == "author-year" || s == "none"
 }
 
 // Build actions: what opus build does for a paragraph.
