@@ -192,29 +192,21 @@ func (s *server) factRoutes() {
 		Limit    int    `query:"limit" default:"100" minimum:"1" maximum:"1000" doc:"at most this many facts"`
 		Cursor   string `query:"cursor" doc:"the page after this fact handle: the cursor of the Link header's next page"`
 	}
-	type page struct {
-		Link string `header:"Link" doc:"the next page, when there may be one (RFC 8288 rel=next)"`
-		Body []domain.Fact
-	}
 	register(s, huma.Operation{OperationID: "list-facts", Method: http.MethodGet, Path: "/v1/facts", Tags: []string{"facts"},
 		Summary: "List facts in handle order, a page at a time (Link: rel=next)"},
-		func(ctx context.Context, a service.Actor, in *listIn) (*page, error) {
+		func(ctx context.Context, a service.Actor, in *listIn) (*listPage[domain.Fact], error) {
 			fs, err := s.svc.Facts(ctx, a, service.FactFilter{Doc: in.Document, Retracted: in.All, After: in.Cursor, Limit: in.Limit})
 			if err != nil {
 				return nil, err
 			}
-			out := &page{Body: orEmpty(fs)}
-			if len(fs) == in.Limit {
-				q := url.Values{"cursor": {fs[len(fs)-1].Handle}, "limit": {strconv.Itoa(in.Limit)}}
-				if in.Document != "" {
-					q.Set("document", in.Document)
-				}
-				if in.All {
-					q.Set("all", "true")
-				}
-				out.Link = "</v1/facts?" + q.Encode() + `>; rel="next"`
+			keep := url.Values{}
+			if in.Document != "" {
+				keep.Set("document", in.Document)
 			}
-			return out, nil
+			if in.All {
+				keep.Set("all", "true")
+			}
+			return pageOf("/v1/facts", keep, fs, in.Limit, func(f domain.Fact) string { return f.Handle }), nil
 		})
 	type searchIn struct {
 		Q        string `query:"q" required:"true" maxLength:"1000" doc:"words to look for (any of them, stemmed)"`

@@ -91,15 +91,9 @@ func (t *Tenant) Facts(ctx context.Context, ff FactFilter) ([]domain.Fact, error
 			args = append(args, s)
 		}
 	}
-	if ff.AfterSeq > 0 {
-		q += ` AND f.seq > ?`
-		args = append(args, ff.AfterSeq)
-	}
-	q += ` ORDER BY f.seq`
-	if ff.Limit > 0 {
-		q += ` LIMIT ?`
-		args = append(args, ff.Limit)
-	}
+	where, pargs := Page{Cursor: ff.AfterSeq, Limit: ff.Limit}.clause("f.seq", false)
+	q += where
+	args = append(args, pargs...)
 	var out []domain.Fact
 	if err := t.selectAll(ctx, &out, q, args...); err != nil {
 		return nil, err
