@@ -422,15 +422,16 @@ func (s *Service) ShowRevision(ctx context.Context, a Actor, handle string, n in
 	if err != nil {
 		return nil, err
 	}
+	active := activeHandles(allowed)
 	var v *ParagraphView
 	if n == 0 {
-		v, err = paragraphView(p, revs, activeHandles(allowed), diagnostics)
+		v, err = paragraphView(p, revs, active, diagnostics)
 	} else {
-		v, err = revisionView(p, revs, n, activeHandles(allowed), diagnostics)
+		v, err = revisionView(p, revs, n, active, diagnostics)
 	}
 	if v != nil && len(v.Sentences) > 0 {
 		markVerbatim(v.Sentences, allowed, s.cfg.VerbatimWords)
-		markRetracted(v.Sentences, activeHandles(allowed))
+		markRetracted(v.Sentences, active)
 	}
 	return v, err
 }
