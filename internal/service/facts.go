@@ -128,8 +128,8 @@ func (s *Service) Facts(ctx context.Context, a Actor, f FactFilter) ([]domain.Fa
 		}
 		ff.AfterSeq = seq
 	}
-	if f.Limit < 0 {
-		return nil, domain.Errorf(domain.Invalid, "limit %d: give a positive number", f.Limit)
+	if err := checkLimit(f.Limit); err != nil {
+		return nil, err
 	}
 	ff.Limit = f.Limit
 	return tn.Facts(ctx, ff)
@@ -266,7 +266,10 @@ func (s *Service) SearchFacts(ctx context.Context, a Actor, q FactSearch) ([]dom
 	if strings.TrimSpace(q.Query) == "" {
 		return nil, domain.Errorf(domain.Invalid, "empty search query")
 	}
-	if q.Limit <= 0 {
+	if err := checkLimit(q.Limit); err != nil {
+		return nil, err
+	}
+	if q.Limit == 0 {
 		q.Limit = 20
 	}
 	return s.db.Tenant(a.OwnerID).SearchFacts(ctx, q)

@@ -23,7 +23,7 @@ func (s *Service) Jobs(ctx context.Context, a Actor, limit int) ([]domain.Job, e
 // JobsPage lists the owner's jobs newest first, older than the job handle
 // before when it is set (a page's cursor).
 func (s *Service) JobsPage(ctx context.Context, a Actor, before string, limit int) ([]domain.Job, error) {
-	if limit <= 0 {
+	if limit == 0 {
 		limit = 50
 	}
 	p, err := page(domain.JobPrefix, before, limit)
@@ -34,8 +34,12 @@ func (s *Service) JobsPage(ctx context.Context, a Actor, before string, limit in
 }
 
 // page is the store's page for a cursor handle ("" for the first page).
+// Every list and search takes its limit through here or checkLimit.
 func page(prefix, cursor string, limit int) (store.Page, error) {
 	p := store.Page{Limit: limit}
+	if err := checkLimit(limit); err != nil {
+		return p, err
+	}
 	if cursor != "" {
 		seq, err := domain.ParseHandle(prefix, cursor)
 		if err != nil {
@@ -44,6 +48,15 @@ func page(prefix, cursor string, limit int) (store.Page, error) {
 		p.Cursor = seq
 	}
 	return p, nil
+}
+
+// checkLimit refuses a negative limit rather than read it as "no limit" or
+// "the default": a script passing -1 has a bug it should hear about.
+func checkLimit(limit int) error {
+	if limit < 0 {
+		return domain.Errorf(domain.Invalid, "limit %d: give a positive number", limit)
+	}
+	return nil
 }
 
 // Job shows one job.
@@ -91,7 +104,7 @@ type RunFilter struct {
 // Runs lists the owner's runs, newest first. Bodies are left out of lists.
 func (s *Service) Runs(ctx context.Context, a Actor, f RunFilter) ([]domain.Run, error) {
 	rf := store.RunFilter{Agent: f.Agent, Limit: f.Limit}
-	if rf.Limit <= 0 {
+	if rf.Limit == 0 {
 		rf.Limit = 50
 	}
 	p, err := page(domain.RunPrefix, f.Before, rf.Limit)

@@ -318,3 +318,36 @@ func TestRemoveParagraph(t *testing.T) {
 		wait(t, svc, a, j)
 	})
 }
+
+// A negative limit is a caller's bug: every list and search says so
+// instead of reading it as "all" or "the default".
+func TestNegativeLimitIsInvalidEverywhere(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		svc, a := newService(t, db)
+		ctx := context.Background()
+		_, err := svc.AddDocument(ctx, a, writeText(t, "trial.txt", trialText))
+		require.NoError(t, err)
+		calls := map[string]func() error{
+			"documents": func() error { _, err := svc.DocumentsPage(ctx, a, "", -1); return err },
+			"facts":     func() error { _, err := svc.Facts(ctx, a, service.FactFilter{Limit: -1}); return err },
+			"search": func() error {
+				_, err := svc.SearchFacts(ctx, a, service.FactSearch{Query: "trial", Limit: -1})
+				return err
+			},
+			"paragraphs": func() error { _, err := svc.ParagraphsPage(ctx, a, "", -1); return err },
+			"jobs":       func() error { _, err := svc.JobsPage(ctx, a, "", -1); return err },
+			"runs":       func() error { _, err := svc.Runs(ctx, a, service.RunFilter{Limit: -1}); return err },
+		}
+		for name, call := range calls {
+			err := call()
+			assert.Equal(t, domain.Invalid, domain.ErrorCode(err), name)
+			assert.Contains(t, domain.ErrorMessage(err), "limit -1: give a positive number", name)
+		}
+		// Zero is the default (all, or a page of the default size), not an error.
+		docs, err := svc.DocumentsPage(ctx, a, "", 0)
+		require.NoError(t, err)
+		assert.Len(t, docs, 1)
+		_, err = svc.SearchFacts(ctx, a, service.FactSearch{Query: "trial"})
+		require.NoError(t, err)
+	})
+}
