@@ -8,6 +8,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/opusblocks/opus/internal/domain"
+	"github.com/opusblocks/opus/internal/textnorm"
 )
 
 // FactSearch is a full-text search over one owner's facts.
@@ -116,11 +117,22 @@ func (t *Tenant) SearchFacts(ctx context.Context, s FactSearch) ([]domain.Fact, 
 
 // SearchWords returns the words a search query looks for: runs of letters,
 // marks and digits, lower-cased, each once, without English stop words.
+// Queries are often pasted, so the query is read as a fact text is stored
+// (textnorm.Clean): characters that are not visible text, such as a zero-width
+// joiner or a soft hyphen inside a word, are dropped rather than splitting the
+// word; and compatibility forms become plain letters (NFKC: "ﬁ" is "fi",
+// full-width "ｎ" is "n"), as PDF page text has them.
 func SearchWords(query string) ([]string, error) {
 	if len(query) > maxSearchBytes {
 		return nil, domain.Errorf(domain.Invalid, "search query is %d bytes; at most %d", len(query), maxSearchBytes)
 	}
-	fields := strings.FieldsFunc(strings.ToLower(norm.NFC.String(query)), func(r rune) bool {
+	visible := strings.Map(func(r rune) rune {
+		if textnorm.Hidden(r) && !unicode.IsControl(r) { // a control (tab, NUL) still separates
+			return -1
+		}
+		return r
+	}, query)
+	fields := strings.FieldsFunc(strings.ToLower(norm.NFKC.String(visible)), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsMark(r) && !unicode.IsDigit(r)
 	})
 	var words []string

@@ -184,6 +184,13 @@ func TestSearchUnicode(t *testing.T) {
 			"naive koln":    {"F7"},
 			"naïve 🙂":       {"F7"},
 			"«Köln»":        {"F7"},
+			// Pasted from elsewhere: an invisible character inside a word
+			// (fact texts are stored without them), a ligature, full-width
+			// letters.
+			"sjo\u200dgren": {"F1"},
+			"sjö\u00adgren": {"F1"},
+			"con\ufb01rmed": {"F1"},
+			"ｎａｉｖｅ":         {"F7"},
 		} {
 			assert.ElementsMatchf(t, want, search(t, tn, q, false), "query %q", q)
 		}
