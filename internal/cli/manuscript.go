@@ -3,7 +3,9 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,6 +79,20 @@ func exportError(err error) error {
 	return domain.Wrap(err, domain.Invalid, "%s", err.Error())
 }
 
+// writeError names the file the user asked for and the system's reason,
+// not the temporary file the reason came from.
+func writeError(path string, err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		err = pe.Err
+	case errors.As(err, &le):
+		err = le.Err
+	}
+	return domain.Errorf(domain.Invalid, "cannot write %s: %v", path, err)
+}
+
 // writeOutputs writes each file (path → content) whole or not at all:
 // every one goes to a temporary file beside it first, and only when all are
 // written are they renamed into place.
@@ -89,8 +105,10 @@ func writeOutputs(files map[string][]byte) error {
 	}()
 	for path, data := range files {
 		f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-		if err != nil {
-			return domain.Errorf(domain.Invalid, "cannot write %s: %v", path, err)
+		if errors.Is(err, fs.ErrNotExist) {
+			return domain.Errorf(domain.Invalid, "cannot write %s: folder %s does not exist", path, filepath.Dir(path))
+		} else if err != nil {
+			return writeError(path, err)
 		}
 		tmps[path] = f.Name()
 		_, err = f.Write(data)
@@ -98,12 +116,12 @@ func writeOutputs(files map[string][]byte) error {
 			err = cerr
 		}
 		if err != nil {
-			return domain.Errorf(domain.Invalid, "cannot write %s: %v", path, err)
+			return writeError(path, err)
 		}
 	}
 	for path, tmp := range tmps {
 		if err := os.Rename(tmp, path); err != nil {
-			return domain.Errorf(domain.Invalid, "cannot write %s: %v", path, err)
+			return writeError(path, err)
 		}
 		delete(tmps, path)
 	}

@@ -199,6 +199,11 @@ func TestExportRefusals(t *testing.T) {
 	r = e.run("para", "export", "P1", "-o", out, "--citations", "harvard")
 	assert.Equal(t, 2, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "harvard")
+	// A folder that is not there is named, and no temporary file is.
+	missing := filepath.Join(e.home, "no-such-folder")
+	r = e.run("para", "export", "P1", "-o", filepath.Join(missing, "p.md"))
+	assert.Equal(t, 2, r.code, r.stderr)
+	assert.Equal(t, "opus: cannot write "+filepath.Join(missing, "p.md")+": folder "+missing+" does not exist\n", r.stderr)
 	e.ok("facts", "retract", "F1")
 	r = e.run("para", "export", "P1", "-o", out)
 	assert.Equal(t, 5, r.code, r.stderr)
