@@ -296,11 +296,16 @@ func (p *bibPrep) space() { p.spaceMode(keep) }
 func (p *bibPrep) blankSpace() { p.spaceMode(blank) }
 
 func (p *bibPrep) spaceMode(mode int) {
-	j := p.i
+	p.advance(p.skipSpace(p.i)-p.i, mode)
+}
+
+// skipSpace returns the index of the first byte at or after j that is not
+// white space.
+func (p *bibPrep) skipSpace(j int) int {
 	for j < len(p.src) && isSpaceByte(p.src[j]) {
 		j++
 	}
-	p.advance(j-p.i, mode)
+	return j
 }
 
 func isSpaceByte(c byte) bool {
@@ -323,19 +328,13 @@ func (p *bibPrep) peek() (byte, bool) {
 // command reads what starts at the "@" at p.i.
 func (p *bibPrep) command() error {
 	startLine := p.line
-	j := p.i + 1
-	for j < len(p.src) && isSpaceByte(p.src[j]) {
-		j++
-	}
+	j := p.skipSpace(p.i + 1)
 	k := j
 	for k < len(p.src) && (isASCIILetter(p.src[k]) || k > j && (isDigitByte(p.src[k]) || p.src[k] == '_' || p.src[k] == '-')) {
 		k++
 	}
 	typ := p.src[j:k]
-	m := k
-	for m < len(p.src) && isSpaceByte(p.src[m]) {
-		m++
-	}
+	m := p.skipSpace(k)
 	if typ == "" || m >= len(p.src) || p.src[m] != '{' && p.src[m] != '(' {
 		p.advance(1, blank) // an "@" in comment text
 		return nil
@@ -430,10 +429,7 @@ func (p *bibPrep) entry(closer byte, startLine int) error {
 	for j < len(p.src) && !isSpaceByte(p.src[j]) && strings.IndexByte(`,={}"#`, p.src[j]) < 0 && p.src[j] != closer {
 		j++
 	}
-	k := j
-	for k < len(p.src) && isSpaceByte(p.src[k]) {
-		k++
-	}
+	k := p.skipSpace(j)
 	key := p.src[p.i:j]
 	label := fmt.Sprintf("entry %q", key)
 	switch {
@@ -669,11 +665,7 @@ func (e rawEntry) entry() Entry {
 	if sub := decodeLaTeX(get("subtitle")); sub != "" {
 		r.Title = joinSubtitle(r.Title, sub)
 	}
-	names := get("author")
-	if names == "" {
-		names = get("editor")
-	}
-	r.Authors = parseBibNames(names)
+	r.Authors = parseBibNames(get("author", "editor"))
 	r.Year = yearIn(get("year"))
 	if r.Year == 0 {
 		r.Year = yearIn(get("date"))

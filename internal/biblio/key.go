@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -98,7 +99,7 @@ var keyStopWords = map[string]bool{
 func firstWord(s string) string {
 	words := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r) })
 	for _, w := range words {
-		if unicode.IsDigit([]rune(w)[0]) {
+		if first, _ := utf8.DecodeRuneInString(w); unicode.IsDigit(first) {
 			continue
 		}
 		f := foldASCII(w)

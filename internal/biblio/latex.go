@@ -27,10 +27,10 @@ const maxLaTeXDepth = 32
 // dropped and its argument kept, which is right for the formatting
 // commands titles use and harmless for the rest.
 func decodeLaTeX(s string) string {
-	if !strings.ContainsAny(s, "\\{}$~-`'^_\n\t\r"+string(atMark)) {
-		return collapseSpace(norm.NFC.String(s))
+	if strings.ContainsAny(s, "\\{}$~-`'^_\n\t\r"+string(atMark)) {
+		s = latexText(s, 0)
 	}
-	return collapseSpace(norm.NFC.String(latexText(s, 0)))
+	return collapseSpace(norm.NFC.String(s))
 }
 
 // latexText decodes s; depth counts the enclosing command arguments.

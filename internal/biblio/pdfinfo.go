@@ -36,9 +36,10 @@ func FromPDFInfo(info map[string]string, xmp []byte) Ref {
 		in[strings.ToLower(k)] = strings.TrimSpace(v)
 	}
 	x := parseXMP(xmp)
+	titles := x.all("dc:title")
 	var r Ref
 
-	for _, t := range append(x.all("dc:title"), in["title"]) {
+	for _, t := range append(titles, in["title"]) {
 		if venue, ok := strings.CutPrefix(collapseSpace(t), "Proceedings of "); ok && r.Venue == "" {
 			r.Venue = "Proceedings of " + venue
 			continue
@@ -59,7 +60,7 @@ func FromPDFInfo(info map[string]string, xmp []byte) Ref {
 	doiSources := x.all("prism:doi", "pdfx:doi", "crossmark:doi", "dc:identifier", "prism:url")
 	doiSources = append(doiSources, in["doi"], in["subject"], in["keywords"])
 	doiSources = append(doiSources, x.all("dc:description", "pdf:keywords", "dc:subject")...)
-	doiSources = append(doiSources, x.all("dc:title")...)
+	doiSources = append(doiSources, titles...)
 	doiSources = append(doiSources, in["title"])
 	for _, s := range doiSources {
 		if d := FindDOI(s); d != "" {
@@ -310,7 +311,7 @@ func pdfAuthors(s string) []Author {
 	if s == "" {
 		return nil
 	}
-	if as := splitNames(s, authorSeparators); as != nil {
+	if as := splitNames(s); as != nil {
 		return as
 	}
 	// "Family, Given" pairs, separated by ; & and.
@@ -335,11 +336,11 @@ func pdfAuthors(s string) []Author {
 // pairSeparators split a list of "Family, Given" names.
 var pairSeparators = regexp.MustCompile(`\s*(?:;|&|\band\b)\s*`)
 
-// splitNames splits s at sep and reads each piece as a plain name; nil
-// unless all are names.
-func splitNames(s string, sep *regexp.Regexp) []Author {
+// splitNames splits s at authorSeparators and reads each piece as a plain
+// name; nil unless all are names.
+func splitNames(s string) []Author {
 	var out []Author
-	for _, piece := range sep.Split(s, -1) {
+	for _, piece := range authorSeparators.Split(s, -1) {
 		if piece == "" {
 			continue
 		}

@@ -29,12 +29,12 @@ import (
 //
 // A reference without a usable key is an error (*KeyError).
 func WriteBibTeX(w io.Writer, refs []biblio.Ref) error {
+	if err := checkKeys(refs); err != nil {
+		return err
+	}
 	var uniq []biblio.Ref
 	seen := map[string]bool{}
 	for _, r := range refs {
-		if !ValidKey(r.Key) {
-			return &KeyError{Key: r.Key, Title: r.Title}
-		}
 		if !seen[r.Key] {
 			seen[r.Key] = true
 			uniq = append(uniq, r)
@@ -54,18 +54,19 @@ func WriteBibTeX(w io.Writer, refs []biblio.Ref) error {
 				b.WriteString("  " + name + " = {" + value + "},\n")
 			}
 		}
+		text := func(s string) string { return texEscape(collapse(s), true) }
 		field("author", bibAuthors(r.Authors))
-		if t := texEscape(collapse(r.Title), true); t != "" {
+		if t := text(r.Title); t != "" {
 			field("title", "{"+t+"}")
 		}
-		field(venueField(typ), texEscape(collapse(r.Venue), true))
+		field(venueField(typ), text(r.Venue))
 		if r.Year > 0 {
 			field("year", strconv.Itoa(r.Year))
 		}
-		field("volume", texEscape(collapse(r.Volume), true))
-		field("number", texEscape(collapse(r.Number), true))
+		field("volume", text(r.Volume))
+		field("number", text(r.Number))
 		field("pages", bibPages(r.Pages))
-		field("publisher", texEscape(collapse(r.Publisher), true))
+		field("publisher", text(r.Publisher))
 		field("doi", bibRaw(r.DOI))
 		field("url", bibRaw(r.URL))
 		b.WriteString("}\n")

@@ -13,6 +13,7 @@ package export
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -90,14 +91,7 @@ const DefaultStyle = AuthorYear
 var Styles = []Style{Numeric, AuthorYear, NoCitations}
 
 // ParseStyle reads a citation style name.
-func ParseStyle(s string) (Style, error) {
-	for _, st := range Styles {
-		if strings.EqualFold(strings.TrimSpace(s), string(st)) {
-			return st, nil
-		}
-	}
-	return "", fmt.Errorf("unknown citation style %q: use one of %s", s, joinQuoted(Styles))
-}
+func ParseStyle(s string) (Style, error) { return parseName("citation style", s, Styles) }
 
 // VerbatimMode is what happens to a sentence marked Verbatim.
 type VerbatimMode string
@@ -119,12 +113,22 @@ var VerbatimModes = []VerbatimMode{VerbatimQuote, VerbatimFlag, VerbatimRefuse}
 
 // ParseVerbatimMode reads a verbatim mode name.
 func ParseVerbatimMode(s string) (VerbatimMode, error) {
-	for _, m := range VerbatimModes {
-		if strings.EqualFold(strings.TrimSpace(s), string(m)) {
-			return m, nil
+	return parseName("verbatim mode", s, VerbatimModes)
+}
+
+// parseName finds s (trimmed, in any case) among names; an unknown name is
+// an error that lists them.
+func parseName[T ~string](what, s string, names []T) (T, error) {
+	for _, n := range names {
+		if strings.EqualFold(strings.TrimSpace(s), string(n)) {
+			return n, nil
 		}
 	}
-	return "", fmt.Errorf("unknown verbatim mode %q: use one of %s", s, joinQuoted(VerbatimModes))
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(string(n))
+	}
+	return "", fmt.Errorf("unknown %s %q: use one of %s", what, s, strings.Join(q, ", "))
 }
 
 // Options choose how a manuscript is rendered. The zero value is
@@ -216,6 +220,26 @@ func (m Manuscript) eachCite(f func(Cite)) {
 			}
 		}
 	}
+}
+
+// citesWorks tells whether a document rendered with opts cites m's works,
+// and makes sure it can: every key usable (checkKeys) and bib, the .bib
+// file, named. format names the writer in errors.
+func citesWorks(m Manuscript, opts Options, bib, format string) (bool, error) {
+	if opts.Style == NoCitations {
+		return false, nil
+	}
+	refs := m.Refs()
+	if len(refs) == 0 {
+		return false, nil
+	}
+	if err := checkKeys(refs); err != nil {
+		return false, err
+	}
+	if bib == "" {
+		return false, fmt.Errorf("%s: the manuscript cites works but no .bib file was named", format)
+	}
+	return true, nil
 }
 
 // checkKeys rejects references that cannot be cited by key.
@@ -369,7 +393,7 @@ func paragraph(p Paragraph, opts Options, r renderer) (string, error) {
 			continue
 		}
 		body, punct := splitFinal(text)
-		withPages, flagged := false, false
+		withPages, flagged, quoted := false, false, false
 		if s.Verbatim {
 			switch opts.Verbatim {
 			case VerbatimRefuse:
@@ -377,39 +401,30 @@ func paragraph(p Paragraph, opts Options, r renderer) (string, error) {
 			case VerbatimFlag:
 				withPages, flagged = true, true
 			default:
-				withPages = true
+				withPages, quoted = true, true
 				body = innerQuotes(body)
 			}
 		}
 		body = r.escape(body)
-		if s.Verbatim && opts.Verbatim == VerbatimQuote {
+		if quoted {
 			body = r.quote(body)
 		}
-		var b strings.Builder
-		b.WriteString(body)
+		var inline, after string
 		if opts.Style != NoCitations {
-			inline, after := r.cite(gatherCites(s.Cites, withPages))
+			inline, after = r.cite(gatherCites(s.Cites, withPages))
 			if body == "" {
 				inline = strings.TrimLeft(inline, " ~") // no space before a lone citation
 			}
-			b.WriteString(inline)
-			b.WriteString(r.escape(punct))
-			b.WriteString(after)
-		} else {
-			b.WriteString(r.escape(punct))
 		}
+		var b strings.Builder
+		b.WriteString(body)
+		b.WriteString(inline)
+		b.WriteString(r.escape(punct))
+		b.WriteString(after)
 		if flagged {
 			b.WriteString(" " + r.flag())
 		}
 		out = append(out, b.String())
 	}
 	return strings.Join(out, " "), nil
-}
-
-func joinQuoted[T ~string](vals []T) string {
-	q := make([]string, len(vals))
-	for i, v := range vals {
-		q[i] = fmt.Sprintf("%q", string(v))
-	}
-	return strings.Join(q, ", ")
 }

@@ -2,7 +2,6 @@ package export
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -32,22 +31,16 @@ func WriteLaTeX(w io.Writer, m Manuscript, bibName string, opts Options) error {
 	if err != nil {
 		return err
 	}
-	refs := m.Refs()
-	cites := opts.Style != NoCitations && len(refs) > 0
 	bib := strings.TrimSuffix(bibName, ".bib")
-	if opts.Style != NoCitations {
-		if err := checkKeys(refs); err != nil {
-			return err
-		}
-		if cites && bib == "" {
-			return errors.New("latex: the manuscript cites works but no .bib file was named")
-		}
-		// BibTeX reads \bibliography's argument as a file name, verbatim.
-		if strings.ContainsFunc(bib, func(r rune) bool {
-			return unicode.IsSpace(r) || strings.ContainsRune(`\{}%#$&^~`, r)
-		}) {
-			return fmt.Errorf("latex: bibliography file name %q: BibTeX cannot read a name with spaces or any of \\ { } %% # $ & ^ ~", bibName)
-		}
+	cites, err := citesWorks(m, opts, bib, "latex")
+	if err != nil {
+		return err
+	}
+	// BibTeX reads \bibliography's argument as a file name, verbatim.
+	if opts.Style != NoCitations && strings.ContainsFunc(bib, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(`\{}%#$&^~`, r)
+	}) {
+		return fmt.Errorf("latex: bibliography file name %q: BibTeX cannot read a name with spaces or any of \\ { } %% # $ & ^ ~", bibName)
 	}
 
 	var b bytes.Buffer

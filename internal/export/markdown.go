@@ -2,7 +2,6 @@ package export
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -33,15 +32,9 @@ func WriteMarkdown(w io.Writer, m Manuscript, bibName string, opts Options) erro
 	if err != nil {
 		return err
 	}
-	refs := m.Refs()
-	cites := opts.Style != NoCitations && len(refs) > 0
-	if cites {
-		if err := checkKeys(refs); err != nil {
-			return err
-		}
-		if bibName == "" {
-			return errors.New("markdown: the manuscript cites works but no .bib file was named")
-		}
+	cites, err := citesWorks(m, opts, bibName, "markdown")
+	if err != nil {
+		return err
 	}
 	var b bytes.Buffer
 	fm := frontMatter{Title: mdLineStart(mdEscape(collapse(m.Title)))}

@@ -88,28 +88,25 @@ func (c *Citations) year(r *biblio.Ref) string {
 // labelYears gives works whose author-year labels collide a letter each,
 // in order of first citation.
 func (c *Citations) labelYears() {
+	label := func(r *biblio.Ref) string { return citeNames(r) + "\x00" + yearText(r.Year) }
+	works := map[string]int{} // label → works that have it
+	for _, e := range c.entries {
+		if e.ref != nil {
+			works[label(e.ref)]++
+		}
+	}
 	c.years = map[string]string{}
-	groups := map[string][]string{} // label → ids
-	var order []string
+	lettered := map[string]int{} // label → letters given so far
 	for _, e := range c.entries {
 		if e.ref == nil {
 			continue
 		}
-		label := citeNames(e.ref) + "\x00" + yearText(e.ref.Year)
-		if _, ok := groups[label]; !ok {
-			order = append(order, label)
+		y := yearText(e.ref.Year)
+		if l := label(e.ref); works[l] > 1 {
+			y += suffix(y, lettered[l])
+			lettered[l]++
 		}
-		groups[label] = append(groups[label], refID(e.ref))
-	}
-	for _, label := range order {
-		ids := groups[label]
-		for i, id := range ids {
-			y := yearText(c.entries[c.index[id]].ref.Year)
-			if len(ids) > 1 {
-				y += suffix(y, i)
-			}
-			c.years[id] = y
-		}
+		c.years[refID(e.ref)] = y
 	}
 }
 

@@ -46,8 +46,9 @@ func findXMP(pdf []byte) []byte {
 			return nil
 		}
 		rest = rest[:i]
-		j := bytes.Index(pdf[i:], []byte(end))
-		if j < 0 || j > maxXMP {
+		// Only a packet's first maxXMP bytes are searched for its end.
+		j := bytes.Index(pdf[i:min(len(pdf), i+maxXMP+len(end))], []byte(end))
+		if j < 0 {
 			continue
 		}
 		packet := pdf[i : i+j+len(end)]
