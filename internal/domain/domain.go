@@ -239,3 +239,13 @@ type Run struct {
 	Rejections    *string `db:"rejections" json:"rejections,omitempty"`
 	CreatedAt     Time    `db:"created_at" json:"created_at"`
 }
+
+// Deref is the value p points to, or T's zero value when p is nil: the
+// optional columns (a fact's page, quote, source note) as plain values.
+func Deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}

@@ -238,8 +238,7 @@ func checkProbes(ctx context.Context, svc *service.Service, l *loaded) error {
 			}
 		}
 		for _, want := range p.Expect {
-			w := textnorm.Fold(want)
-			if w == "" || !slices.ContainsFunc(folded[p.Doc], func(pg string) bool { return strings.Contains(pg, w) }) {
+			if !foundIn(want, folded[p.Doc]) {
 				return &SuiteError{Path: l.suite.Path, Item: fmt.Sprintf("extract[%d]", i), Problem: fmt.Sprintf("%q is on no page of %s", want, p.Doc)}
 			}
 		}
@@ -343,6 +342,7 @@ func generateItem(ctx context.Context, svc *service.Service, l *loaded, gi Gener
 // profile, quote the very passages the probes name.
 type extraction struct {
 	facts    []domain.Fact
+	folded   []string // textnorm.Fold of each fact's text, as probes match
 	rejected map[string]int
 	junk     map[string]int // kept facts per junk kind (JunkKinds)
 }
@@ -376,7 +376,7 @@ func extractDocument(ctx context.Context, svc *service.Service, l *loaded, doc s
 		return nil, err
 	}
 	if done.State != domain.JobSucceeded {
-		return nil, errors.New("extraction failed: " + strings.TrimSpace(fmt.Sprint(deref(done.Error))))
+		return nil, errors.New("extraction failed: " + strings.TrimSpace(fmt.Sprint(domain.Deref(done.Error))))
 	}
 	ex := &extraction{rejected: map[string]int{}, junk: map[string]int{}}
 	if ex.facts, err = svc.Facts(ctx, actor, service.FactFilter{Doc: handle}); err != nil {
@@ -388,6 +388,7 @@ func extractDocument(ctx context.Context, svc *service.Service, l *loaded, doc s
 	}
 	jd := newJunkDoc(pages)
 	for _, f := range ex.facts {
+		ex.folded = append(ex.folded, textnorm.Fold(f.Text))
 		if f.Page != nil && f.Quote != nil {
 			if k := jd.kind(*f.Page, *f.Quote, f.Text); k != "" {
 				ex.junk[k]++
@@ -415,15 +416,7 @@ func extractDocument(ctx context.Context, svc *service.Service, l *loaded, doc s
 func (ex *extraction) probe(p Probe) probeResult {
 	res := probeResult{expected: len(p.Expect), missed: []string{}}
 	for _, want := range p.Expect {
-		w := textnorm.Fold(want)
-		found := false
-		for _, f := range ex.facts {
-			if w != "" && strings.Contains(textnorm.Fold(f.Text), w) {
-				found = true
-				break
-			}
-		}
-		if found {
+		if foundIn(want, ex.folded) {
 			res.found++
 		} else {
 			res.missed = append(res.missed, want)
@@ -433,16 +426,16 @@ func (ex *extraction) probe(p Probe) probeResult {
 	return res
 }
 
+// foundIn reports whether a probe's expected string is in one of the
+// texts, all compared by letters and digits (textnorm.Fold).
+func foundIn(want string, folded []string) bool {
+	w := textnorm.Fold(want)
+	return w != "" && slices.ContainsFunc(folded, func(f string) bool { return strings.Contains(f, w) })
+}
+
 // probeResult is one probe's outcome and its document's extraction.
 type probeResult struct {
 	expected, found, kept int
 	missed                []string
 	rejected, junk        map[string]int
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -664,12 +664,6 @@ type worker struct {
 	e *Engine
 }
 
-// NextRetry is when River runs a failed attempt's job again: the time fail
-// wrote to the job's row (see retryPolicy).
-func (w *worker) NextRetry(rj *river.Job[args]) time.Time {
-	return retryPolicy{w.e}.NextRetry(rj.JobRow)
-}
-
 func (w *worker) Work(ctx context.Context, rj *river.Job[args]) (err error) {
 	e := w.e
 	tn := e.db.Tenant(rj.Args.OwnerID)
@@ -860,7 +854,8 @@ func (e *Engine) retryAt(now time.Time, attempt int) time.Time {
 	return now.Add(d).UTC().Truncate(time.Millisecond)
 }
 
-// retryPolicy is River's retry schedule for opus's jobs.
+// retryPolicy is River's retry schedule for opus's jobs: River asks it
+// after a failed attempt and when it rescues a job.
 type retryPolicy struct{ e *Engine }
 
 // NextRetry returns the time fail drew for the job's failed attempt and

@@ -39,19 +39,18 @@ const (
 // chunk.
 func Librarian(in contract.LibrarianInput) contract.LibrarianOutput {
 	out := contract.LibrarianOutput{Facts: []contract.ExtractedFact{}}
-	texts := make([]string, len(in.Pages))
+	lines := make([][]line, len(in.Pages))
 	for i, p := range in.Pages {
-		texts[i] = p.Text
+		lines[i] = splitLines(p.Text)
 	}
-	layout := newChunkLayout(texts)
+	layout := newChunkLayout(lines)
 	seen := map[string]bool{}
 	var fl flow
-	for _, p := range in.Pages {
-		lines := splitLines(p.Text)
+	for i, p := range in.Pages {
 		var kinds []lineKind
 		var bs []block
-		kinds, fl = layout.pageLayout(lines, p.No == 1, fl)
-		bs, fl.open = blocks(p.Text, lines, kinds, fl.open)
+		kinds, fl = layout.pageLayout(lines[i], p.No == 1, fl)
+		bs, fl.open = blocks(p.Text, lines[i], kinds, fl.open)
 		var cands []candidate
 		onPage := map[string]bool{}
 		for _, c := range pageCandidates(p.Text, bs) {
@@ -282,16 +281,21 @@ func trimLabel(t string, i, j int) (int, int) {
 // one of sectionLabels, in capitals or capitalised, and the next word
 // starts with a capital or a digit. It returns 0 when there is none.
 func gluedLabel(s string) int {
-	for _, n := range []int{3, 2, 1} { // "Materials and methods", "Key words", "Results"
-		f := strings.SplitAfterN(s, " ", n+1)
+	// The first three words, each with the space after it, and the rest.
+	f := strings.SplitAfterN(s, " ", 4)
+	for n := 3; n >= 1; n-- { // "Materials and methods", "Key words", "Results"
 		if len(f) <= n {
 			continue
 		}
-		label := strings.TrimSpace(strings.Join(f[:n], ""))
+		k := 0 // the bytes of the first n words
+		for _, w := range f[:n] {
+			k += len(w)
+		}
+		label := strings.TrimSpace(s[:k])
 		first, _ := utf8.DecodeRuneInString(label)
 		next, _ := utf8.DecodeRuneInString(f[n])
 		if sectionLabels[strings.ToLower(label)] && unicode.IsUpper(first) && (unicode.IsUpper(next) || unicode.IsDigit(next)) {
-			return len(s) - len(f[n])
+			return k
 		}
 	}
 	return 0
@@ -559,13 +563,7 @@ func keyStatistic(toks []textnorm.Token) int {
 		}
 		return toks[k].Text
 	}
-	var lower strings.Builder
 	for k, tok := range toks {
-		if tok.Kind == textnorm.Word {
-			lower.WriteString(strings.ToLower(tok.Text))
-			lower.WriteByte(' ')
-			continue
-		}
 		if tok.Kind != textnorm.Number {
 			continue
 		}
@@ -581,8 +579,18 @@ func keyStatistic(toks []textnorm.Token) int {
 			found = sampleSize // n = 120, 312 participants, 85 adult patients
 		}
 	}
-	_, hasQuantity := numbersIn(toks)
-	if hasQuantity && containsAny(lower.String(), changeCues) && hasChange(toks) {
+	if _, hasQuantity := numbersIn(toks); !hasQuantity || !hasChange(toks) {
+		return found
+	}
+	// The words, lower-cased and spaced, for the cues of change.
+	var lower strings.Builder
+	for _, tok := range toks {
+		if tok.Kind == textnorm.Word {
+			lower.WriteString(strings.ToLower(tok.Text))
+			lower.WriteByte(' ')
+		}
+	}
+	if containsAny(lower.String(), changeCues) {
 		return effectSize
 	}
 	return found
@@ -618,7 +626,6 @@ func hasChange(toks []textnorm.Token) bool {
 // size describes the population, unless it reports a result too.
 func kindFrom(t string, stat int, hasNum, hasQuantity bool) string {
 	lt := strings.ToLower(t)
-	result := containsAny(lt, resultCues)
 	switch {
 	case stat == effectSize:
 		return "finding"
@@ -628,7 +635,7 @@ func kindFrom(t string, stat int, hasNum, hasQuantity bool) string {
 		return "limitation"
 	case containsAny(lt, methodStrong):
 		return "method"
-	case result && (hasNum || !containsAny(lt, backgroundCues)):
+	case containsAny(lt, resultCues) && (hasNum || !containsAny(lt, backgroundCues)):
 		return "finding"
 	case stat == sampleSize:
 		return "population"

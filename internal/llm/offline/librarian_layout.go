@@ -77,12 +77,13 @@ type chunkLayout struct {
 const minRepeatedLetters = 10
 
 // newChunkLayout finds the lines that occur on more than one page of the
-// chunk, compared without digits (page numbers change), case or spacing.
-func newChunkLayout(pages []string) chunkLayout {
+// chunk (each page's splitLines), compared without digits (page numbers
+// change), case or spacing.
+func newChunkLayout(pages [][]line) chunkLayout {
 	count := map[string]int{}
 	for _, p := range pages {
 		onPage := map[string]bool{}
-		for _, l := range splitLines(p) {
+		for _, l := range p {
 			if k := repeatKey(l.text); k != "" && !onPage[k] {
 				onPage[k] = true
 				count[k]++
@@ -149,9 +150,9 @@ func (c chunkLayout) pageLayout(lines []line, first bool, in flow) ([]lineKind, 
 	median := medianLength(lines)
 	body := nonBlank(lines)
 	repeated := c.repeatedOn(lines)
-	out := flow{inRefs: in.inRefs, inBack: in.inBack, open: in.open}
+	top := firstLine(lines)
+	out := in
 	for n, l := range lines {
-		heading := func() bool { return isHeading(l.text, nextText(lines, n), median, n == firstLine(lines)) }
 		switch {
 		case l.text == "":
 			kinds[n] = blankLine
@@ -169,7 +170,7 @@ func (c chunkLayout) pageLayout(lines []line, first bool, in flow) ([]lineKind, 
 			kinds[n] = furnitureLine
 		case isAddress(l.text, first) || (first && n > 0 && kinds[n-1] == addressLine && isAddressContinuation(l.text)):
 			kinds[n] = addressLine
-		case heading():
+		case isHeading(l.text, nextText(lines, n), median, n == top):
 			out.inBack = isBackMatter(l.text)
 			kinds[n] = headingLine
 		case out.inBack:

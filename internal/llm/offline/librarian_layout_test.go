@@ -19,11 +19,15 @@ import (
 // of these pages, and returns each line's text and kind.
 func kindsOf(t *testing.T, pages []string, i int, first bool) map[string]lineKind {
 	t.Helper()
-	c := newChunkLayout(pages)
+	all := make([][]line, len(pages))
+	for k, p := range pages {
+		all[k] = splitLines(p)
+	}
+	c := newChunkLayout(all)
 	var fl flow
 	var out map[string]lineKind
 	for k := 0; k <= i; k++ {
-		lines := splitLines(pages[k])
+		lines := all[k]
 		var kinds []lineKind
 		kinds, fl = c.pageLayout(lines, first && k == 0, fl)
 		out = map[string]lineKind{}
