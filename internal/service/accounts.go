@@ -264,28 +264,32 @@ func toUser(u store.User) User {
 // policy: at least MinPasswordChars characters, not the email or its user
 // name, no control characters, not one character repeated.
 func (s *Service) AddUser(ctx context.Context, email, password string) (User, error) {
-	e, err := NormalizeEmail(email)
-	if err != nil {
-		return User{}, err
-	}
-	pw := normalizePassword(password)
-	if err := checkPassword(e, pw); err != nil {
-		return User{}, err
-	}
-	if _, err := s.accountsDB().UserByEmail(ctx, e, s.nowTime()); err == nil {
-		return User{}, domain.Errorf(domain.Conflict, "user %s already exists", e)
-	} else if domain.ErrorCode(err) != domain.NotFound {
-		return User{}, err
-	}
-	h, err := hashPassword(ctx, pw, PasswordParams)
-	if err != nil {
-		return User{}, err
-	}
-	u, err := s.accountsDB().CreateUser(ctx, e, h)
+	u, err := s.addUser(ctx, email, password)
 	if err != nil {
 		return User{}, err
 	}
 	return toUser(u), nil
+}
+
+func (s *Service) addUser(ctx context.Context, email, password string) (store.User, error) {
+	e, err := NormalizeEmail(email)
+	if err != nil {
+		return store.User{}, err
+	}
+	pw := normalizePassword(password)
+	if err := checkPassword(e, pw); err != nil {
+		return store.User{}, err
+	}
+	if _, err := s.accountsDB().UserByEmail(ctx, e, s.nowTime()); err == nil {
+		return store.User{}, domain.Errorf(domain.Conflict, "user %s already exists", e)
+	} else if domain.ErrorCode(err) != domain.NotFound {
+		return store.User{}, err
+	}
+	h, err := hashPassword(ctx, pw, PasswordParams)
+	if err != nil {
+		return store.User{}, err
+	}
+	return s.accountsDB().CreateUser(ctx, e, h)
 }
 
 // Users lists the accounts by email.
@@ -442,14 +446,7 @@ func (s *Service) Signup(ctx context.Context, in LoginInput) (NewToken, error) {
 		return NewToken{}, throttled(wait)
 	}
 	defer done(failed) // a strike whatever the outcome: creating accounts is what is limited
-	if _, err := s.AddUser(ctx, in.Email, in.Password); err != nil {
-		return NewToken{}, err
-	}
-	email, err := NormalizeEmail(in.Email)
-	if err != nil {
-		return NewToken{}, err
-	}
-	u, _, err := s.accountsDB().UserForLogin(ctx, email)
+	u, err := s.addUser(ctx, in.Email, in.Password)
 	if err != nil {
 		return NewToken{}, err
 	}

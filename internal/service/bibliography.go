@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -25,12 +24,9 @@ type Bib struct {
 
 // ReadBib reads a .bib (BibTeX/BibLaTeX) or .json (CSL-JSON) file.
 func (s *Service) ReadBib(path string) (*Bib, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
-		if os.IsNotExist(err) {
-			return nil, domain.Errorf(domain.NotFound, "%s: no such file; check the path", path)
-		}
-		return nil, domain.Errorf(domain.Invalid, "%s: cannot read: %v", path, err)
+		return nil, err
 	}
 	var entries []biblio.Entry
 	switch ext := strings.ToLower(filepath.Ext(path)); ext {

@@ -52,12 +52,9 @@ type manuscriptFile struct {
 // names (paths relative to the file). Every spec is validated here, so a
 // bad one fails the build before anything is generated.
 func ReadManuscript(path string) (*Manuscript, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
-		if os.IsNotExist(err) {
-			return nil, domain.Errorf(domain.NotFound, "%s: no such file; check the path", path)
-		}
-		return nil, domain.Errorf(domain.Invalid, "%s: cannot read: %v", path, err)
+		return nil, err
 	}
 	var mf manuscriptFile
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -191,11 +188,5 @@ func (s *Service) ParagraphJob(ctx context.Context, a Actor, handle string) (*do
 	if len(js) == 0 {
 		return nil, domain.Errorf(domain.NotFound, "%s has no job", p.Handle)
 	}
-	newest := &js[0]
-	for i := range js {
-		if js[i].Seq > newest.Seq {
-			newest = &js[i]
-		}
-	}
-	return newest, nil
+	return &js[0], nil // newest first
 }

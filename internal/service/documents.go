@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,10 +39,7 @@ func (s *Service) AddDocumentWithBib(ctx context.Context, a Actor, path string, 
 	name := filepath.Base(path)
 	st, err := os.Stat(path)
 	if err != nil {
-		if os.IsNotExist(err) {
-			return nil, domain.Errorf(domain.NotFound, "%s: no such file; check the path", path)
-		}
-		return nil, domain.Errorf(domain.Invalid, "%s: cannot read: %v", path, err)
+		return nil, fileError(path, err)
 	}
 	if st.IsDir() {
 		return nil, domain.Errorf(domain.Invalid, "%s is a directory; give the files inside it", path)
@@ -52,9 +50,9 @@ func (s *Service) AddDocumentWithBib(ctx context.Context, a Actor, path string, 
 	if st.Size() > s.cfg.MaxUploadBytes {
 		return nil, domain.Errorf(domain.Invalid, "%s is %s; the limit is %s (raise limits.upload_mb in the config)", path, mb(st.Size()), mb(s.cfg.MaxUploadBytes))
 	}
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
-		return nil, domain.Errorf(domain.Invalid, "%s: cannot read: %v", path, err)
+		return nil, err
 	}
 	return s.addBytes(ctx, a, name, data, bib)
 }
@@ -314,6 +312,23 @@ func displayTitle(d *domain.Document) string {
 		return t
 	}
 	return titleOf(d.Filename)
+}
+
+// readFile reads a file the user named.
+func readFile(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fileError(path, err)
+	}
+	return data, nil
+}
+
+// fileError is the error for a file the user named that cannot be read.
+func fileError(path string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return domain.Errorf(domain.NotFound, "%s: no such file; check the path", path)
+	}
+	return domain.Errorf(domain.Invalid, "%s: cannot read: %v", path, err)
 }
 
 func mb(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/(1<<20)) }

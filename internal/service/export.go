@@ -111,7 +111,7 @@ func (s *Service) ExportParagraph(ctx context.Context, a Actor, handle string) (
 			if !ok { // a verified sentence cites only allowed facts (contract)
 				return nil, domain.Errorf(domain.Internal, "%s cites %s, which is not among its allowed facts", v.ID, h)
 			}
-			ef := ExportedFact{ID: f.Handle, Text: f.Text, Kind: f.Kind, Page: deref0(f.Page), Quote: derefStr(f.Quote), Source: derefStr(f.SourceNote)}
+			ef := ExportedFact{ID: f.Handle, Text: f.Text, Kind: f.Kind, Page: domain.Deref(f.Page), Quote: domain.Deref(f.Quote), Source: domain.Deref(f.SourceNote)}
 			cite := export.Cite{Page: ef.Page, Note: ef.Source}
 			if f.DocumentID != nil {
 				d, ok := docs[*f.DocumentID]
@@ -151,18 +151,4 @@ func citable(d *domain.Document) biblio.Ref {
 		r.Key = "opus-" + d.Handle
 	}
 	return r
-}
-
-func deref0(p *int) int {
-	if p == nil {
-		return 0
-	}
-	return *p
-}
-
-func derefStr(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }

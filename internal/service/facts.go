@@ -143,12 +143,8 @@ type FactView struct {
 
 // Fact shows one fact and where it is cited.
 func (s *Service) Fact(ctx context.Context, a Actor, handle string) (*FactView, error) {
-	seq, err := domain.ParseHandle(domain.FactPrefix, handle)
-	if err != nil {
-		return nil, err
-	}
 	tn := s.db.Tenant(a.OwnerID)
-	f, err := tn.Fact(ctx, seq)
+	f, err := s.resolveFact(ctx, tn, handle)
 	if err != nil {
 		return nil, err
 	}
@@ -157,6 +153,14 @@ func (s *Service) Fact(ctx context.Context, a Actor, handle string) (*FactView, 
 		return nil, err
 	}
 	return &FactView{Fact: *f, CitedBy: cited}, nil
+}
+
+func (s *Service) resolveFact(ctx context.Context, tn *store.Tenant, handle string) (*domain.Fact, error) {
+	seq, err := domain.ParseHandle(domain.FactPrefix, handle)
+	if err != nil {
+		return nil, err
+	}
+	return tn.Fact(ctx, seq)
 }
 
 // FactContext is where a fact's quote stands on its page: the page's text
@@ -177,15 +181,14 @@ type FactContext struct {
 // FactQuoteContext returns the page around a fact's quote: up to around
 // bytes on each side, cut at line ends. A manual fact has no page.
 func (s *Service) FactQuoteContext(ctx context.Context, a Actor, handle string, around int) (*FactContext, error) {
-	v, err := s.Fact(ctx, a, handle)
+	tn := s.db.Tenant(a.OwnerID)
+	f, err := s.resolveFact(ctx, tn, handle)
 	if err != nil {
 		return nil, err
 	}
-	f := v.Fact
 	if f.DocumentID == nil || f.Page == nil || f.Quote == nil {
-		return nil, domain.Errorf(domain.Invalid, "%s is a manual fact (%s): it has no page to show", f.Handle, derefStr(f.SourceNote))
+		return nil, domain.Errorf(domain.Invalid, "%s is a manual fact (%s): it has no page to show", f.Handle, domain.Deref(f.SourceNote))
 	}
-	tn := s.db.Tenant(a.OwnerID)
 	pages, err := tn.DocumentPages(ctx, *f.DocumentID)
 	if err != nil {
 		return nil, err
@@ -303,15 +306,12 @@ func (s *Service) AddFact(ctx context.Context, a Actor, text, source, kind strin
 // RetractFact retracts a fact; verified or rejected paragraphs whose current
 // revision cites it become stale.
 func (s *Service) RetractFact(ctx context.Context, a Actor, handle string) (*domain.Fact, []string, error) {
-	seq, err := domain.ParseHandle(domain.FactPrefix, handle)
-	if err != nil {
-		return nil, nil, err
-	}
 	var stale []string
 	var f *domain.Fact
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		tn := tx.Tenant(a.OwnerID)
-		if f, err = tn.Fact(ctx, seq); err != nil {
+		var err error
+		if f, err = s.resolveFact(ctx, tn, handle); err != nil {
 			return err
 		}
 		if f.State == domain.FactRetracted {
@@ -331,15 +331,12 @@ func (s *Service) RetractFact(ctx context.Context, a Actor, handle string) (*dom
 // never edited, still supports: those citing no other retracted fact are
 // verified again and returned; the rest stay stale.
 func (s *Service) RestoreFact(ctx context.Context, a Actor, handle string) (*domain.Fact, []string, error) {
-	seq, err := domain.ParseHandle(domain.FactPrefix, handle)
-	if err != nil {
-		return nil, nil, err
-	}
 	var restored []string
 	var f *domain.Fact
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		tn := tx.Tenant(a.OwnerID)
-		if f, err = tn.Fact(ctx, seq); err != nil {
+		var err error
+		if f, err = s.resolveFact(ctx, tn, handle); err != nil {
 			return err
 		}
 		if f.State != domain.FactRetracted {

@@ -94,11 +94,6 @@ func (t *Tenant) DeleteParagraph(ctx context.Context, paraID string) error {
 	return err
 }
 
-// Paragraphs lists the owner's paragraphs.
-func (t *Tenant) Paragraphs(ctx context.Context) ([]domain.Paragraph, error) {
-	return t.ParagraphsPage(ctx, Page{})
-}
-
 // ParagraphsPage is a page of the owner's paragraphs, oldest first.
 func (t *Tenant) ParagraphsPage(ctx context.Context, p Page) ([]domain.Paragraph, error) {
 	var out []domain.Paragraph
