@@ -132,24 +132,24 @@ func buildRun(ctx context.Context, o *buildOptions) error {
 
 	man := export.Manuscript{Title: m.Title}
 	var failed []string
-	for i, sec := range m.Sections {
+	k := 0 // the steps, and so the report's lines, are the paragraphs in order
+	for _, sec := range m.Sections {
 		xs := export.Section{Heading: sec.Heading}
-		for j := range sec.Paragraphs {
-			bp := &rep.Paragraphs[paragraphIndex(m, i, j)]
-			if bp.Action == service.BuildRejected {
-				failed = append(failed, fmt.Sprintf("%s (%s): %s", bp.Source, bp.Paragraph, bp.Reason))
-				continue
-			}
-			p, err := svc.ExportParagraph(ctx, actor, bp.Paragraph)
-			if err != nil {
+		for range sec.Paragraphs {
+			bp := &rep.Paragraphs[k]
+			k++
+			if bp.Action != service.BuildRejected {
+				p, err := svc.ExportParagraph(ctx, actor, bp.Paragraph)
+				if err == nil {
+					xs.Paragraphs = append(xs.Paragraphs, p.Paragraph)
+					continue
+				}
 				if domain.ErrorCode(err) != domain.NotVerified {
 					return err
 				}
 				bp.Reason = domain.ErrorMessage(err)
-				failed = append(failed, fmt.Sprintf("%s (%s): %s", bp.Source, bp.Paragraph, bp.Reason))
-				continue
 			}
-			xs.Paragraphs = append(xs.Paragraphs, p.Paragraph)
+			failed = append(failed, fmt.Sprintf("%s (%s): %s", bp.Source, bp.Paragraph, bp.Reason))
 		}
 		man.Sections = append(man.Sections, xs)
 	}
@@ -179,16 +179,6 @@ func buildRun(ctx context.Context, o *buildOptions) error {
 		return err
 	}
 	return o.f.render(o.Export, rep, func(w io.Writer) { printBuild(w, rep) })
-}
-
-// paragraphIndex is the position of sections[i].paragraphs[j] among all the
-// manuscript's paragraphs (the order of PlanBuild's steps).
-func paragraphIndex(m *service.Manuscript, i, j int) int {
-	n := 0
-	for k := range i {
-		n += len(m.Sections[k].Paragraphs)
-	}
-	return n + j
 }
 
 // buildParagraphs generates the paragraphs steps say to, waits for those

@@ -80,8 +80,6 @@ func docEditRun(ctx context.Context, o *docEditOptions) error {
 		return err
 	}
 	return o.f.render(o.Export, d, func(w io.Writer) {
-		b := d.Bib
-		kv(w, "id", d.Handle, "title", safe(d.Title), "authors", safe(authorList(b.Authors)), "year", itoa0(b.Year),
-			"venue", safe(b.Venue), "doi", safe(b.DOI), "key", safe(b.Key))
+		kv(w, docRefPairs(d)...)
 	})
 }

@@ -47,6 +47,22 @@ func authorList(as []biblio.Author) string {
 	return strings.Join(names, ", ")
 }
 
+// docRefPairs are kv's lines of a document's handle, title and metadata,
+// which doc show and doc edit print first.
+func docRefPairs(d *domain.Document) []string {
+	b := d.Bib
+	return []string{"id", d.Handle, "title", safe(d.Title), "authors", safe(authorList(b.Authors)), "year", itoa0(b.Year),
+		"venue", safe(b.Venue), "doi", safe(b.DOI), "key", safe(b.Key)}
+}
+
+// itoa0 is n, or "" for an unknown 0.
+func itoa0(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
 // citeLine is a document's reference in one line (authors, year, venue,
 // DOI, key): what doc add prints under each document it read metadata
 // for. Empty when there is no metadata beyond the key.

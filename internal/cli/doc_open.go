@@ -87,15 +87,14 @@ func viewerCommand(file string, page int) ([]string, bool, error) {
 	p := strconv.Itoa(page)
 	if tmpl := strings.TrimSpace(os.Getenv("OPUS_PDF_VIEWER")); tmpl != "" {
 		fields := strings.Fields(tmpl)
-		atPage := false
+		r := strings.NewReplacer("{file}", file, "{page}", p)
 		for i, f := range fields {
-			atPage = atPage || strings.Contains(f, "{page}")
-			fields[i] = strings.NewReplacer("{file}", file, "{page}", p).Replace(f)
+			fields[i] = r.Replace(f)
 		}
 		if !strings.Contains(tmpl, "{file}") {
 			fields = append(fields, file)
 		}
-		return fields, atPage, nil
+		return fields, strings.Contains(tmpl, "{page}"), nil
 	}
 	known := []struct {
 		name string

@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"github.com/spf13/cobra"
+
+	"github.com/opusblocks/opus/internal/domain"
 )
 
 type docShowOptions struct {
@@ -42,18 +44,8 @@ func docShowRun(ctx context.Context, o *docShowOptions) error {
 		return err
 	}
 	return o.f.render(o.Export, d, func(w io.Writer) {
-		b := d.Bib
-		kv(w, "id", d.Handle, "title", safe(d.Title), "authors", safe(authorList(b.Authors)), "year", itoa0(b.Year), "venue", safe(b.Venue),
-			"doi", safe(b.DOI), "key", safe(b.Key), "file", safe(d.Filename), "type", d.MediaType, "pages", strconv.Itoa(d.PageCount),
-			"text layer", ocrNote(d.TextLayer), "bytes", strconv.FormatInt(d.Bytes, 10), "sha256", d.SHA256, "state", state(d.State), "error", safe(deref(d.Error)),
-			"facts", fmt.Sprintf("%d active, %d retracted", d.ActiveFacts, d.RetractedFacts), "added", d.CreatedAt.Format("2006-01-02 15:04:05"))
+		kv(w, append(docRefPairs(&d.Document), "file", safe(d.Filename), "type", d.MediaType, "pages", strconv.Itoa(d.PageCount),
+			"text layer", ocrNote(d.TextLayer), "bytes", strconv.FormatInt(d.Bytes, 10), "sha256", d.SHA256, "state", state(d.State), "error", safe(domain.Deref(d.Error)),
+			"facts", fmt.Sprintf("%d active, %d retracted", d.ActiveFacts, d.RetractedFacts), "added", d.CreatedAt.Format("2006-01-02 15:04:05"))...)
 	})
-}
-
-// itoa0 is n, or "" for an unknown 0.
-func itoa0(n int) string {
-	if n == 0 {
-		return ""
-	}
-	return strconv.Itoa(n)
 }

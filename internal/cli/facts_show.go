@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/opusblocks/opus/internal/domain"
 )
 
 type factsShowOptions struct {
@@ -68,7 +70,7 @@ func factsShowRun(ctx context.Context, o *factsShowOptions) error {
 			page = strconv.Itoa(*fact.Page)
 		}
 		kv(w, "id", fact.Handle, "text", safe(fact.Text), "kind", fact.Kind, "state", state(fact.State), "origin", fact.Origin,
-			"document", fact.DocHandle, "page", page, "quote", oneLine(deref(fact.Quote)), "source", safe(deref(fact.SourceNote)),
+			"document", fact.DocHandle, "page", page, "quote", oneLine(domain.Deref(fact.Quote)), "source", safe(domain.Deref(fact.SourceNote)),
 			"cited by", strings.Join(fact.CitedBy, ", "))
 	})
 }

@@ -27,7 +27,7 @@ func newCmdJobs(f *Factory) *cobra.Command {
 func (f *Factory) renderJob(e exportFlags, j *domain.Job) error {
 	return f.render(e, j, func(w io.Writer) {
 		kv(w, "id", j.Handle, "kind", j.Kind, "target", j.Target, "state", state(j.State),
-			"attempt", fmt.Sprintf("%d/%d", j.Attempt, j.MaxAttempts), "error", safe(deref(j.Error)), "trace", j.TraceID,
+			"attempt", fmt.Sprintf("%d/%d", j.Attempt, j.MaxAttempts), "error", safe(domain.Deref(j.Error)), "trace", j.TraceID,
 			"created", j.CreatedAt.Format("2006-01-02 15:04:05"))
 	})
 }

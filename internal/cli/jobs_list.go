@@ -47,7 +47,7 @@ func jobsListRun(ctx context.Context, o *jobsListOptions) error {
 	return o.f.render(o.Export, js, func(w io.Writer) {
 		rows := make([][]string, len(js))
 		for i, j := range js {
-			rows[i] = []string{j.Handle, j.Kind, j.Target, state(j.State), strconv.Itoa(j.Attempt) + "/" + strconv.Itoa(j.MaxAttempts), truncate(deref(j.Error), 60)}
+			rows[i] = []string{j.Handle, j.Kind, j.Target, state(j.State), strconv.Itoa(j.Attempt) + "/" + strconv.Itoa(j.MaxAttempts), truncate(domain.Deref(j.Error), 60)}
 		}
 		table(w, []string{"ID", "KIND", "TARGET", "STATE", "ATTEMPT", "ERROR"}, rows)
 	})

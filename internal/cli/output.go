@@ -101,13 +101,6 @@ func truncate(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
 // kv prints "key: value" lines with the values aligned (display widths,
 // as in table); empty values are left out.
 func kv(w io.Writer, pairs ...string) {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/spf13/cobra"
+
+	"github.com/opusblocks/opus/internal/domain"
 )
 
 type paraListOptions struct {
@@ -48,7 +50,7 @@ func paraListRun(ctx context.Context, o *paraListOptions) error {
 			if p.Title != "" {
 				what += ": " + p.Title
 			}
-			rows[i] = []string{p.Handle, truncate(what, 40), state(p.State), rev, p.UpdatedAt.Format("2006-01-02 15:04"), truncate(deref(p.Error), 60)}
+			rows[i] = []string{p.Handle, truncate(what, 40), state(p.State), rev, p.UpdatedAt.Format("2006-01-02 15:04"), truncate(domain.Deref(p.Error), 60)}
 		}
 		table(w, []string{"ID", "SECTION", "STATE", "REVISION", "UPDATED", "ERROR"}, rows)
 	})

@@ -114,7 +114,7 @@ func specDraft(o *paraNewOptions, facts []domain.Fact) ([]byte, error) {
 		if f.DocHandle != "" && f.Page != nil {
 			where = fmt.Sprintf("%s p.%d", f.DocHandle, *f.Page)
 		}
-		fmt.Fprintf(&b, "  - %-4s # %s (%s)\n", f.Handle, oneLine(safe(f.Text)), where)
+		fmt.Fprintf(&b, "  - %-4s # %s (%s)\n", f.Handle, oneLine(f.Text), where)
 	}
 	if _, err := spec.Parse(b.Bytes()); err != nil {
 		return nil, domain.Wrap(err, domain.Invalid, "%s", err.Error())

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/opusblocks/opus/internal/domain"
 	"github.com/opusblocks/opus/internal/service"
 )
 
@@ -58,11 +59,11 @@ func printTrace(w io.Writer, tr *service.Trace) {
 	fmt.Fprintf(w, "\n%s\n%s\n", styleHeader.Render("Spec"), safeLines(string(tr.Spec)))
 	fmt.Fprintf(w, "\n%s\n", styleHeader.Render("Allowed facts"))
 	for _, f := range tr.Allowed {
-		src := "manual: " + safe(deref(f.SourceNote))
+		src := "manual: " + safe(domain.Deref(f.SourceNote))
 		if f.DocHandle != "" {
-			src = fmt.Sprintf("%s p.%d", f.DocHandle, deref0(f.Page))
+			src = fmt.Sprintf("%s p.%d", f.DocHandle, domain.Deref(f.Page))
 		}
-		fmt.Fprintf(w, "  [%s] %s\n       quote (%s): \"%s\"\n", f.Handle, safe(f.Text), src, oneLine(deref(f.Quote)))
+		fmt.Fprintf(w, "  [%s] %s\n       quote (%s): \"%s\"\n", f.Handle, safe(f.Text), src, oneLine(domain.Deref(f.Quote)))
 	}
 	fmt.Fprintf(w, "\n%s\n", styleHeader.Render("Jobs"))
 	for _, j := range tr.Jobs {
@@ -105,11 +106,4 @@ func printTrace(w io.Writer, tr *service.Trace) {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, styleDim.Render("Unverified texts are withheld; add --diagnostics to see them."))
 	}
-}
-
-func deref0(p *int) int {
-	if p == nil {
-		return 0
-	}
-	return *p
 }

@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"github.com/spf13/cobra"
+
+	"github.com/opusblocks/opus/internal/domain"
 )
 
 type runsShowOptions struct {
@@ -53,9 +55,9 @@ func runsShowRun(ctx context.Context, o *runsShowOptions) error {
 		}
 		kv(w, "id", r.Handle, "job", r.Job, "trace", r.TraceID, "agent", r.Agent, "provider", r.Provider, "model", safe(r.Model),
 			"prompt", r.PromptVersion, "temperature", strconv.FormatFloat(r.Temperature, 'f', -1, 64), "status", state(r.Status),
-			"error", safe(deref(r.Error)), "tokens", fmt.Sprintf("%d in, %d out, %d cached", r.TokensIn, r.TokensOut, r.TokensCached),
+			"error", safe(domain.Deref(r.Error)), "tokens", fmt.Sprintf("%d in, %d out, %d cached", r.TokensIn, r.TokensOut, r.TokensCached),
 			"cost", fmt.Sprintf("$%.6f", r.CostUSD), "latency", fmt.Sprintf("%d ms", r.LatencyMS), "cached", cached,
-			"rejections", safe(deref(r.Rejections)), "input hash", r.InputHash)
-		fmt.Fprintf(w, "\n%s\n%s\n\n%s\n%s\n", styleHeader.Render("Request"), safeLines(r.Request), styleHeader.Render("Response"), safeLines(deref(r.Response)))
+			"rejections", safe(domain.Deref(r.Rejections)), "input hash", r.InputHash)
+		fmt.Fprintf(w, "\n%s\n%s\n\n%s\n%s\n", styleHeader.Render("Request"), safeLines(r.Request), styleHeader.Render("Response"), safeLines(domain.Deref(r.Response)))
 	})
 }

@@ -31,21 +31,11 @@ import (
 // (SIGTERM in the binary).
 func TestServeStartsAndStopsGracefully(t *testing.T) {
 	newEnv(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	out, w := io.Pipe()
-	var errb strings.Builder
-	done := make(chan int, 1)
-	go func() {
-		done <- cli.Main(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--json"}, cli.Stdio{In: strings.NewReader(""), Out: w, Err: &errb})
-		_ = w.Close()
-	}()
 	var started struct {
 		Addr    string `json:"addr"`
 		Workers int    `json:"workers"`
 	}
-	dec := json.NewDecoder(bufio.NewReader(out))
-	require.NoError(t, dec.Decode(&started))
+	stop := startServe(t, &started, "--addr", "127.0.0.1:0", "--json")
 	assert.Equal(t, 2, started.Workers)
 
 	resp, err := http.Get("http://" + started.Addr + "/healthz")
@@ -56,13 +46,33 @@ func TestServeStartsAndStopsGracefully(t *testing.T) {
 	require.NoError(t, err)
 	_ = resp.Body.Close()
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	stop()
+}
 
-	cancel()
-	select {
-	case code := <-done:
-		assert.Equal(t, 0, code, errb.String())
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop")
+// startServe runs opus serve with args until stop, which checks that it
+// stops cleanly when its context ends (SIGTERM in the binary); started gets
+// the JSON line serve prints once it listens.
+func startServe(t *testing.T, started any, args ...string) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	out, w := io.Pipe()
+	var errb strings.Builder
+	done := make(chan int, 1)
+	go func() {
+		done <- cli.Main(ctx, append([]string{"serve"}, args...), cli.Stdio{In: strings.NewReader(""), Out: w, Err: &errb})
+		_ = w.Close()
+	}()
+	require.NoError(t, json.NewDecoder(bufio.NewReader(out)).Decode(started))
+	return func() {
+		t.Helper()
+		cancel()
+		select {
+		case code := <-done:
+			assert.Equal(t, 0, code, errb.String())
+		case <-time.After(20 * time.Second):
+			t.Fatal("serve did not stop")
+		}
 	}
 }
 
@@ -101,21 +111,11 @@ func TestServeTLS(t *testing.T) {
 	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, "--tls-key")
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	out, w := io.Pipe()
-	var errb strings.Builder
-	done := make(chan int, 1)
-	go func() {
-		done <- cli.Main(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--workers", "0", "--json", "--tls-cert", certFile, "--tls-key", keyFile},
-			cli.Stdio{In: strings.NewReader(""), Out: w, Err: &errb})
-		_ = w.Close()
-	}()
 	var started struct {
 		Addr string `json:"addr"`
 		URL  string `json:"url"`
 	}
-	require.NoError(t, json.NewDecoder(bufio.NewReader(out)).Decode(&started))
+	stop := startServe(t, &started, "--addr", "127.0.0.1:0", "--workers", "0", "--json", "--tls-cert", certFile, "--tls-key", keyFile)
 	assert.Equal(t, "https://"+started.Addr+"/v1", started.URL)
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
 	resp, err := client.Get("https://" + started.Addr + "/healthz")
@@ -127,11 +127,5 @@ func TestServeTLS(t *testing.T) {
 		_ = resp.Body.Close()
 		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "plain HTTP to an HTTPS server")
 	}
-	cancel()
-	select {
-	case code := <-done:
-		assert.Equal(t, 0, code, errb.String())
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	stop()
 }

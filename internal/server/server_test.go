@@ -342,27 +342,15 @@ func TestFactsPagination(t *testing.T) {
 	a.do(tok, http.MethodGet, "/v1/jobs/J1?wait=30s", nil, http.StatusOK, &j)
 	require.Equal(t, "succeeded", j.State)
 
-	type fact struct {
-		ID string `json:"id"`
-	}
-	var all []fact
+	var all []listed
 	resp := a.do(tok, http.MethodGet, "/v1/facts?limit=1000", nil, http.StatusOK, &all)
 	assert.Empty(t, resp.Header.Get("Link"), "one page holds them all")
 	require.Greater(t, len(all), 20)
 
-	var paged []fact
-	next, pages := "/v1/facts?limit=7", 0
-	for next != "" {
-		var page []fact
-		resp := a.do(tok, http.MethodGet, next, nil, http.StatusOK, &page)
+	var paged []listed
+	for _, page := range a.pages(tok, "/v1/facts?limit=7") {
 		assert.LessOrEqual(t, len(page), 7)
 		paged = append(paged, page...)
-		next = ""
-		if link := resp.Header.Get("Link"); link != "" {
-			next = strings.TrimPrefix(strings.SplitN(link, ">", 2)[0], "<")
-		}
-		pages++
-		require.Less(t, pages, 100, "pagination does not end")
 	}
 	assert.Equal(t, all, paged)
 	a.do(tok, http.MethodGet, "/v1/facts?cursor=D1", nil, http.StatusUnprocessableEntity, nil)
@@ -414,38 +402,48 @@ func TestListsPagination(t *testing.T) {
 		a.do(tok, http.MethodPost, "/v1/paragraphs", spec, http.StatusAccepted, nil)
 	}
 	a.do(tok, http.MethodGet, "/v1/jobs/J8?wait=30s", nil, http.StatusOK, &j)
-	type item struct {
-		ID string `json:"id"`
-	}
-	walk := func(first string) []item {
-		var out []item
-		next, pages := first, 0
-		for next != "" {
-			var page []item
-			resp := a.do(tok, http.MethodGet, next, nil, http.StatusOK, &page)
+	walk := func(first string) []listed {
+		var out []listed
+		for _, page := range a.pages(tok, first) {
 			out = append(out, page...)
-			next = ""
-			if link := resp.Header.Get("Link"); link != "" {
-				next = strings.TrimPrefix(strings.SplitN(link, ">", 2)[0], "<")
-			}
-			pages++
-			require.Less(t, pages, 100, "pagination does not end")
 		}
 		return out
 	}
 	for _, tc := range []struct{ path, wrongCursor string }{
 		{"/v1/documents", "J1"}, {"/v1/jobs", "D1"}, {"/v1/runs", "J1"}, {"/v1/paragraphs", "D1"},
 	} {
-		var all []item
+		var all []listed
 		a.do(tok, http.MethodGet, tc.path+"?limit=1000", nil, http.StatusOK, &all)
 		assert.Equal(t, all, walk(tc.path+"?limit=2"), tc.path)
 		a.do(tok, http.MethodGet, tc.path+"?cursor="+tc.wrongCursor, nil, http.StatusUnprocessableEntity, nil)
 	}
-	var docs, jobs []item
+	var docs, jobs []listed
 	a.do(tok, http.MethodGet, "/v1/documents?limit=1000", nil, http.StatusOK, &docs)
 	a.do(tok, http.MethodGet, "/v1/jobs?limit=1000", nil, http.StatusOK, &jobs)
 	require.Len(t, docs, 5)
 	assert.Equal(t, "D1", docs[0].ID, "documents oldest first")
 	require.Len(t, jobs, 8)
 	assert.Equal(t, "J8", jobs[0].ID, "jobs newest first")
+}
+
+// listed is an item of a list, by its handle.
+type listed struct {
+	ID string `json:"id"`
+}
+
+// pages follows a list's Link rel=next from first to its last page.
+func (a *api) pages(token, first string) [][]listed {
+	a.t.Helper()
+	var out [][]listed
+	for next := first; next != ""; {
+		var page []listed
+		resp := a.do(token, http.MethodGet, next, nil, http.StatusOK, &page)
+		out = append(out, page)
+		next = ""
+		if link := resp.Header.Get("Link"); link != "" {
+			next = strings.TrimPrefix(strings.SplitN(link, ">", 2)[0], "<")
+		}
+		require.Less(a.t, len(out), 100, "pagination does not end")
+	}
+	return out
 }
